@@ -1,0 +1,1 @@
+// LCGeneration: see the files beside this one.

@@ -1,0 +1,1 @@
+// LCModel: see the files beside this one.

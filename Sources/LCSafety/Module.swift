@@ -1,0 +1,1 @@
+// LCSafety: see the files beside this one.

@@ -1,0 +1,1 @@
+// LCTokenizer: see the files beside this one.
