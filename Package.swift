@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // AES-GCM, HMAC-SHA256 and secure random for encrypted transcripts (no networking in it).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Small C microkernels, each chosen at run time by CPU feature (AVX-512 VNNI / AVX2 / scalar).
@@ -38,7 +40,10 @@ let package = Package(
         .target(name: "LCSafety", resources: [.copy("Policy")]),
         .target(
             name: "LocalCounsel",
-            dependencies: ["LCKernels", "LCGGUF", "LCTokenizer", "LCModel", "LCGeneration", "LCSafety"]
+            dependencies: [
+                "LCKernels", "LCGGUF", "LCTokenizer", "LCModel", "LCGeneration", "LCSafety",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "LocalCounselCLI",

@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+
+/// Reads an encrypted transcript back, all or nothing.
+///
+/// Every record is authenticated before any entry is returned: a wrong passphrase, an altered byte, a
+/// reordered or missing record, or a file without its closing record throws a `TranscriptError` and yields no
+/// plaintext at all.
+public enum TranscriptReader {
+    /// Decrypts the whole transcript at `path`.
+    /// - Throws: `TranscriptError` — `.cannotOpen`, `.notATranscript`, `.unsupportedVersion`,
+    ///   `.wrongPassphrase`, `.tampered`, `.truncated`, ...
+    public static func read(path: String, passphrase: String) throws -> [TranscriptEntry] {
+        let data: [UInt8]
+        do {
+            data = Array(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
+        } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
+            throw TranscriptError.cannotOpen(path: path, reason: reason)
+        }
+        return try decode(data, path: path, passphrase: passphrase)
+    }
+
+    /// Decodes transcript bytes already in memory; `path` only names the file in errors. Tests lower
+    /// `maximumIterations` so that a flipped bit in the round count does not cost seconds per case.
+    static func decode(_ data: [UInt8], path: String, passphrase: String,
+                       maximumIterations: Int = TranscriptFormat.maximumReadIterations) throws -> [TranscriptEntry] {
+        let header = try TranscriptFormat.Header.parse(data, path: path, maximumIterations: maximumIterations)
+        let headerBytes = Array(data[0..<TranscriptFormat.headerByteCount])
+        let key = TranscriptFormat.key(passphrase: passphrase, header: header)
+
+        var offset = TranscriptFormat.headerByteCount
+        var index: UInt64 = 0
+        var entries: [TranscriptEntry] = []
+
+        // Returns the next record's authenticated plaintext, or throws (truncated / tampered).
+        func nextRecord() throws -> [UInt8] {
+            let recordNumber = Int(index)
+            guard data.count - offset >= 4 else {
+                throw TranscriptError.truncated(path: path, afterRecord: recordNumber - 1)
+            }
+            let sealedLength = Int(data.readLE(UInt32.self, at: offset))
+            guard sealedLength >= TranscriptFormat.tagByteCount + 1,
+                  sealedLength <= TranscriptFormat.maximumRecordPlaintext + TranscriptFormat.tagByteCount else {
+                throw index == 0 ? TranscriptError.wrongPassphrase(path: path)
+                    : TranscriptError.tampered(path: path, record: recordNumber)
+            }
+            guard data.count - offset - 4 >= sealedLength else {
+                throw TranscriptError.truncated(path: path, afterRecord: recordNumber - 1)
+            }
+            let sealed = data[(offset + 4)..<(offset + 4 + sealedLength)]
+            guard let plain = TranscriptFormat.openRecord(sealed, key: key, header: headerBytes, index: index) else {
+                throw index == 0 ? TranscriptError.wrongPassphrase(path: path)
+                    : TranscriptError.tampered(path: path, record: recordNumber)
+            }
+            offset += 4 + sealedLength
+            index += 1
+            return plain
+        }
+
+        guard try nextRecord() == TranscriptFormat.keyCheckPlaintext else {
+            throw TranscriptError.wrongPassphrase(path: path)
+        }
+        while true {
+            let recordNumber = Int(index)
+            let plain = try nextRecord()
+            guard let kind = plain.first.flatMap(TranscriptFormat.RecordKind.init(rawValue:)) else {
+                throw TranscriptError.tampered(path: path, record: recordNumber)
+            }
+            switch kind {
+            case .entry:
+                guard let entry = TranscriptFormat.decodeEntry(plain) else {
+                    throw TranscriptError.tampered(path: path, record: recordNumber)
+                }
+                entries.append(entry)
+            case .end:
+                // The closing record carries the entry count and must be the last bytes of the file.
+                guard plain.count == 9, plain.readLE(UInt64.self, at: 1) == UInt64(entries.count),
+                      offset == data.count else {
+                    throw TranscriptError.tampered(path: path, record: recordNumber)
+                }
+                return entries
+            case .keyCheck:
+                throw TranscriptError.tampered(path: path, record: recordNumber)
+            }
+        }
+    }
+}
