@@ -29,6 +29,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self,
             TranscriptCommand.self,
+            ScreenCommand.self,
         ]
     )
 
