@@ -30,6 +30,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
             InfoCommand.self,
             TranscriptCommand.self,
             ScreenCommand.self,
+            TokenizeCommand.self,
         ]
     )
 
