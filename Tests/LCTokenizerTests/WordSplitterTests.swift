@@ -65,3 +65,22 @@ import Testing
         }
     }
 }
+
+/// The two-level class table must give every code point the class of its run.
+@Suite struct UnicodeClassTableTests {
+    @Test func tableAgreesWithRunsOnEveryCodePoint() {
+        let runs = unicodeClassRuns
+        var run = 0
+        var mismatches = 0
+        for cp in 0..<0x110000 {
+            while run + 1 < runs.count && Int(runs[run + 1] >> 8) <= cp { run += 1 }
+            if UnicodeClassTable.shared.classOf(UInt32(cp)) != UInt8(truncatingIfNeeded: runs[run]) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(UnicodeClassTable.shared.classOf(0x110000) == UnicodeClass.undefined)
+        #expect(UnicodeClass.isLetter(UnicodeClassTable.shared.classOf(0x61)))
+        #expect(UnicodeClass.isNumber(UnicodeClassTable.shared.classOf(0x00BD)))     // ½
+        #expect(UnicodeClass.isWhitespace(UnicodeClassTable.shared.classOf(0x3000)))
+        #expect(!UnicodeClass.isWhitespace(UnicodeClassTable.shared.classOf(0x200B)))  // zero-width space
+    }
+}
