@@ -74,30 +74,42 @@ struct LanguageScreen: Sendable {
     /// The message as this language sees it: spaced letters joined, rewrites applied, typos repaired, ids looked up.
     func stream(for base: [String]) -> TokenStream {
         var texts: [String] = []
+        var pauses: [Bool] = []
         texts.reserveCapacity(base.count + 8)
+        var pending = false
         var index = 0
+        func append(_ token: String) {
+            texts.append(token)
+            pauses.append(pending)
+            pending = false
+        }
         while index < base.count {
+            if base[index] == TextNormalizer.pause {
+                pending = true
+                index += 1
+                continue
+            }
             // "k i l l  m y s e l f": three or more single letters in a row are one hidden word or more.
             var end = index
             while end < base.count, base[end].count == 1, base[end].first?.isLetter == true { end += 1 }
             if end - index >= 3 {
                 let joined = TextNormalizer.finish(base[index..<end].joined()) ?? ""
-                texts.append(contentsOf: segment(joined))
+                segment(joined).forEach(append)
                 index = end
                 continue
             }
             let token = base[index]
             if let replacement = rewrites[token] {
-                texts.append(contentsOf: replacement)
+                replacement.forEach(append)
             } else if let fixed = corrector.correct(token, known: knownWords) {
-                texts.append(fixed)
+                append(fixed)
             } else {
-                texts.append(token)
+                append(token)
             }
             index += 1
         }
         let ids = texts.map { vocabulary[$0] ?? -1 }
-        return TokenStream(texts: texts, ids: ids, sentenceStartId: sentenceStartId)
+        return TokenStream(texts: texts, ids: ids, pauseBefore: pauses, sentenceStartId: sentenceStartId)
     }
 
     /// Splits a run of joined letters into known words, longest first; what cannot be split stays whole.
@@ -128,18 +140,22 @@ struct LanguageScreen: Sendable {
         if hits.isEmpty { return [] }
 
         // Clause numbers: a new clause at every sentence start and at every boundary phrase.
-        let boundaryStarts = Set(boundaries.matches(in: stream).map(\.start))
+        // A comma followed by "I ..." also starts one ("this course, I want to die").
+        let selfMatches = selfSubjects.matches(in: stream)
+        var boundaryStarts = Set(boundaries.matches(in: stream).map(\.start))
+        for match in selfMatches where stream.pauseBefore[match.start] { boundaryStarts.insert(match.start) }
         var clause = [Int](repeating: 0, count: stream.count)    // Shape: (tokens).
         var current = 0
         for p in 0..<stream.count {
             if stream.ids[p] == sentenceStartId || boundaryStarts.contains(p) { current += 1 }
             clause[p] = current
         }
+        let selfClauses = Set(selfMatches.map { clause[$0.start] })
         let idiomSpans = idioms.matches(in: stream)
         let contextClauses = Set(contexts.matches(in: stream).map { clause[$0.start] })
         let questionClauses = Set(questions.matches(in: stream).map { clause[$0.start] })
         let breakerSpans = breakers.matches(in: stream)
-        let subjects = selfSubjects.matches(in: stream).map { ($0, false) }
+        let subjects = selfMatches.map { ($0, false) }
             + otherSubjects.matches(in: stream).map { ($0, true) }
 
         var out: [Finding] = []
@@ -147,9 +163,11 @@ struct LanguageScreen: Sendable {
             let rule = crisis.rules[hit.rule]
             guard case .crisis(var category) = rule.role else { continue }
             if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
-            if !rule.flags.contains(.noNegation), negated(before: hit.start, stream, breakerSpans) { continue }
+            if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans) { continue }
             if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
-            if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]) { continue }
+            // A general question about a topic word is not a crisis; one about the writer's own state may be.
+            if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]),
+               !selfClauses.contains(clause[hit.start]) { continue }
             if !rule.flags.contains(.selfSubject), Self.resolvable.contains(category),
                Self.subjectIsOther(before: hit.start, subjects, stream) {
                 category = .thirdParty
@@ -164,14 +182,17 @@ struct LanguageScreen: Sendable {
         .suicidalIdeation, .suicidePlan, .selfHarm, .medicalEmergency, .commandHallucinations, .harmToOthers,
     ]
 
-    /// A negation word in the three tokens before `start` (same sentence) that is not part of a breaker phrase.
-    private func negated(before start: Int, _ stream: TokenStream, _ breakerSpans: [RuleSet.Match]) -> Bool {
-        var q = start - 1
-        while q >= 0, q >= start - 3, stream.ids[q] != sentenceStartId {
-            if negationIds.contains(stream.ids[q]),
-               !breakerSpans.contains(where: { $0.start <= q && q < $0.end }) {
-                return true
-            }
+    /// A negation word in the three tokens before the match (same sentence, no pause between) or inside it where
+    /// the pattern does not name it, and not part of a breaker phrase ("can't stop", "not okay").
+    private func negated(_ hit: RuleSet.Match, _ literals: Set<Int32>, _ stream: TokenStream,
+                         _ breakerSpans: [RuleSet.Match]) -> Bool {
+        func negates(_ q: Int) -> Bool {
+            negationIds.contains(stream.ids[q]) && !breakerSpans.contains(where: { $0.start <= q && q < $0.end })
+        }
+        for q in hit.start..<hit.end where !literals.contains(stream.ids[q]) && negates(q) { return true }
+        var q = hit.start - 1
+        while q >= 0, q >= hit.start - 3, stream.ids[q] != sentenceStartId, !stream.pauseBefore[q + 1] {
+            if negates(q) { return true }
             q -= 1
         }
         return false

@@ -156,7 +156,9 @@ struct ScreenPolicyFile: Sendable {
 
     /// Words as the text normaliser produces them, without sentence markers.
     static func baseWords(_ text: String) -> [String] {
-        TextNormalizer.tokens(text).filter { $0 != TextNormalizer.sentenceStart && $0 != TextNormalizer.questionMark }
+        TextNormalizer.tokens(text).filter {
+            $0 != TextNormalizer.sentenceStart && $0 != TextNormalizer.questionMark && $0 != TextNormalizer.pause
+        }
     }
 
     private static func splitDirective(_ line: String) -> (String, String) {
@@ -164,20 +166,26 @@ struct ScreenPolicyFile: Sendable {
         return (String(line[..<space]), line[space...].trimmingCharacters(in: .whitespaces))
     }
 
-    /// Where a comment starts: a `#` at the line start or after a space, unless it stands alone as the number
-    /// wildcard (followed by a space, `)`, `|` or the end of a pattern).
+    /// Where a comment starts: at a `#` that begins the line or follows a space, unless (after a rule's or
+    /// macro's `:`/`=`) it is a number wildcard item: `#`, `##` or `#year`, standing alone or inside `( | )`.
     private static func commentStart(_ line: String) -> String.Index? {
-        var index = line.startIndex
-        while index < line.endIndex {
-            if line[index] == "#" {
-                let next = line.index(after: index)
-                let before = index == line.startIndex ? " " : line[line.index(before: index)]
-                let after: Character = next < line.endIndex ? line[next] : "\n"
-                let wildcard = (before == " " || before == "(" || before == "|") && (after == " " || after == ")" || after == "|")
-                    && line[..<index].contains(":")
-                if !wildcard { return index }
+        let chars = Array(line)
+        var inPattern = false
+        var k = 0
+        while k < chars.count {
+            let c = chars[k]
+            if c == ":" || c == "=" { inPattern = true }
+            if c == "#" {
+                let before: Character = k == 0 ? " " : chars[k - 1]
+                var end = k
+                while end < chars.count, !" )|(".contains(chars[end]) { end += 1 }
+                let item = String(chars[k..<end])
+                let wildcard = inPattern && " (|".contains(before) && ["#", "##", "#year"].contains(item)
+                if !wildcard { return line.index(line.startIndex, offsetBy: k) }
+                k = end
+                continue
             }
-            index = line.index(after: index)
+            k += 1
         }
         return nil
     }

@@ -15,6 +15,8 @@ enum TextNormalizer {
     static let sentenceStart = "<s>"
     /// Marks that the preceding sentence ended with a question mark.
     static let questionMark = "<?>"
+    /// Marks a pause inside a sentence (comma, colon, dash, bracket): negation does not reach across it.
+    static let pause = "<,>"
 
     /// Characters that stand for letters inside a word that also has letters.
     private static let leet: [Character: Character] = [
@@ -67,6 +69,10 @@ enum TextNormalizer {
                 }
                 flushWord()
                 continue
+            case ",", ":", "(", ")", "\u{2013}", "\u{2014}":
+                flushWord()
+                if let last = current.last, last != pause { current.append(pause) }
+                continue
             default:
                 break
             }
@@ -108,10 +114,11 @@ enum TextNormalizer {
 
     /// Joins sentences with `<s>` markers, merging fragments of fewer than three words into a neighbour.
     private static func merged(_ sentences: [[String]]) -> [String] {
+        func wordCount(_ tokens: [String]) -> Int { tokens.filter { $0 != questionMark && $0 != pause }.count }
         var groups: [[String]] = []
         for sentence in sentences {
-            let words = sentence.filter { $0 != questionMark }.count
-            if let last = groups.last, words < 3 || last.filter({ $0 != questionMark }).count < 3 {
+            let words = wordCount(sentence)
+            if let last = groups.last, words < 3 || wordCount(last) < 3 {
                 groups[groups.count - 1].append(contentsOf: sentence)
             } else {
                 groups.append(sentence)
