@@ -163,7 +163,7 @@ struct LanguageScreen: Sendable {
             let rule = crisis.rules[hit.rule]
             guard case .crisis(var category) = rule.role else { continue }
             if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
-            if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans) { continue }
+            if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans, clause) { continue }
             if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
             // A general question about a topic word is not a crisis; one about the writer's own state may be.
             if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]),
@@ -182,16 +182,16 @@ struct LanguageScreen: Sendable {
         .suicidalIdeation, .suicidePlan, .selfHarm, .medicalEmergency, .commandHallucinations, .harmToOthers,
     ]
 
-    /// A negation word in the three tokens before the match (same sentence, no pause between) or inside it where
+    /// A negation word in the five tokens before the match (same clause, no pause between) or inside it where
     /// the pattern does not name it, and not part of a breaker phrase ("can't stop", "not okay").
     private func negated(_ hit: RuleSet.Match, _ literals: Set<Int32>, _ stream: TokenStream,
-                         _ breakerSpans: [RuleSet.Match]) -> Bool {
+                         _ breakerSpans: [RuleSet.Match], _ clause: [Int]) -> Bool {
         func negates(_ q: Int) -> Bool {
             negationIds.contains(stream.ids[q]) && !breakerSpans.contains(where: { $0.start <= q && q < $0.end })
         }
         for q in hit.start..<hit.end where !literals.contains(stream.ids[q]) && negates(q) { return true }
         var q = hit.start - 1
-        while q >= 0, q >= hit.start - 3, stream.ids[q] != sentenceStartId, !stream.pauseBefore[q + 1] {
+        while q >= 0, q >= hit.start - 5, clause[q] == clause[hit.start], !stream.pauseBefore[q + 1] {
             if negates(q) { return true }
             q -= 1
         }

@@ -180,7 +180,7 @@ struct ScreenPolicyFile: Sendable {
                 var end = k
                 while end < chars.count, !" )|(".contains(chars[end]) { end += 1 }
                 let item = String(chars[k..<end])
-                let wildcard = inPattern && " (|".contains(before) && ["#", "##", "#year"].contains(item)
+                let wildcard = inPattern && " (|?".contains(before) && ["#", "##", "#year"].contains(item)
                 if !wildcard { return line.index(line.startIndex, offsetBy: k) }
                 k = end
                 continue
