@@ -14,9 +14,11 @@ struct LanguageScreen: Sendable {
     private let vocabulary: [String: Int32]
     private let knownWords: Set<String>
     private let rewrites: [String: [String]]
+    private let elisions: Set<String>
     private let corrector: TypoCorrector
     private let markerWords: Set<String>
     private let negationIds: Set<Int32>
+    private let negationAfterIds: Set<Int32>
     private let sentenceStartId: Int32
     private let crisis: RuleSet
     private let idioms: RuleSet
@@ -39,14 +41,17 @@ struct LanguageScreen: Sendable {
             if case .crisis = rule.role { rule.node.collectWords(into: &crisisWords) }
         }
         words.formUnion(file.negations)
+        words.formUnion(file.negationsAfter)
         var vocabulary: [String: Int32] = [:]
         for word in words.sorted() { vocabulary[word] = Int32(vocabulary.count) }
         self.vocabulary = vocabulary
         knownWords = words.union(file.markerWords).union(file.rewrites.values.joined())
         rewrites = file.rewrites
+        elisions = file.elisions
         corrector = TypoCorrector(targets: crisisWords)
         markerWords = file.markerWords
         negationIds = Set(file.negations.compactMap { vocabulary[$0] })
+        negationAfterIds = Set(file.negationsAfter.compactMap { vocabulary[$0] })
         sentenceStartId = vocabulary[TextNormalizer.sentenceStart] ?? -1
 
         func compile(_ keep: (ScreenRuleRole) -> Bool) -> RuleSet {
@@ -98,18 +103,31 @@ struct LanguageScreen: Sendable {
                 index = end
                 continue
             }
-            let token = base[index]
-            if let replacement = rewrites[token] {
-                replacement.forEach(append)
-            } else if let fixed = corrector.correct(token, known: knownWords) {
-                append(fixed)
-            } else {
-                append(token)
+            for token in Self.apostrophes(base[index], elisions: elisions) {
+                if let replacement = rewrites[token] {
+                    replacement.forEach(append)
+                } else if let fixed = corrector.correct(token, known: knownWords) {
+                    append(fixed)
+                } else {
+                    append(token)
+                }
             }
             index += 1
         }
         let ids = texts.map { vocabulary[$0] ?? -1 }
         return TokenStream(texts: texts, ids: ids, pauseBefore: pauses, sentenceStartId: sentenceStartId)
+    }
+
+    /// Resolves apostrophes inside a word: an elided prefix this language declares is split off (`j'ai` →
+    /// `j`, `ai`; `qu'il` → `qu`, `il`), any other apostrophe is dropped (`don't` → `dont`), so a word typed
+    /// with or without its apostrophe meets the same rule.
+    static func apostrophes(_ token: String, elisions: Set<String>) -> [String] {
+        guard token.contains("'") else { return [token] }
+        let parts = token.split(separator: "'").map(String.init)
+        if parts.count >= 2, elisions.contains(parts[0]) {
+            return [parts[0], TextNormalizer.collapse(parts.dropFirst().joined())]
+        }
+        return [TextNormalizer.collapse(parts.joined())]
     }
 
     /// Splits a run of joined letters into known words, longest first; what cannot be split stays whole.
@@ -150,13 +168,17 @@ struct LanguageScreen: Sendable {
             if stream.ids[p] == sentenceStartId || boundaryStarts.contains(p) { current += 1 }
             clause[p] = current
         }
-        let selfClauses = Set(selfMatches.map { clause[$0.start] })
+        let otherMatches = otherSubjects.matches(in: stream)
+        // "mi amigo", "my friend": the possessive inside a phrase naming someone else is not the writer.
+        let selfClauses = Set(selfMatches.filter { match in
+            !otherMatches.contains { $0.start <= match.start && match.end <= $0.end }
+        }.map { clause[$0.start] })
         let idiomSpans = idioms.matches(in: stream)
         let contextClauses = Set(contexts.matches(in: stream).map { clause[$0.start] })
         let questionClauses = Set(questions.matches(in: stream).map { clause[$0.start] })
         let breakerSpans = breakers.matches(in: stream)
         let subjects = selfMatches.map { ($0, false) }
-            + otherSubjects.matches(in: stream).map { ($0, true) }
+            + otherMatches.map { ($0, true) }
 
         var out: [Finding] = []
         for hit in hits {
@@ -194,6 +216,13 @@ struct LanguageScreen: Sendable {
         while q >= 0, q >= hit.start - 5, clause[q] == clause[hit.start], !stream.pauseBefore[q + 1] {
             if negates(q) { return true }
             q -= 1
+        }
+        // Languages that negate after the verb ("khayal nahi aate").
+        q = hit.end
+        while q < stream.count, q < hit.end + 3, clause[q] == clause[hit.start], !stream.pauseBefore[q] {
+            if negationAfterIds.contains(stream.ids[q]),
+               !breakerSpans.contains(where: { $0.start <= q && q < $0.end }) { return true }
+            q += 1
         }
         return false
     }

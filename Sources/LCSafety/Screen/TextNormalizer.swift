@@ -3,7 +3,8 @@ import Foundation
 /// Language-independent first pass over a message: the same text written many ways becomes one token stream.
 ///
 /// Folding: Unicode compatibility decomposition with diacritics dropped (`é` → `e`, full-width → ASCII), lower
-/// case, `ß` → `ss`; curly and missing apostrophes become the same token (`I’m`, `I'm`, `Im` → `im`); leetspeak
+/// case, `ß` → `ss`; curly apostrophes become `'` (each language then joins `I'm` → `im` or splits an elision
+/// `j'ai` → `j ai`, see `LanguageScreen.apostrophes`); leetspeak
 /// inside words (`k1ll`, `su1c1d3`); runs of a repeated letter collapse to one (`dieeee` → `die`, and `kill` →
 /// `kil` on both the text and the policy side, so elongation never matters). Sentence starts become the marker
 /// token `<s>`, a sentence ending in a question mark adds `<?>`. A sentence of fewer than three words is merged
@@ -94,7 +95,7 @@ enum TextNormalizer {
     static func finish(_ raw: String) -> String? {
         var chars = Array(raw)
         while chars.first == "'" { chars.removeFirst() }
-        chars.removeAll { $0 == "'" }
+        while chars.last == "'" { chars.removeLast() }
         if chars.isEmpty { return nil }
         let letters = chars.reduce(0) { $0 + ($1.isLetter ? 1 : 0) }
         if letters >= 2 {
@@ -102,13 +103,19 @@ enum TextNormalizer {
         } else if letters == 0 {
             chars.removeAll { $0 == "@" || $0 == "$" }
         }
+        let out = collapse(String(chars))
+        if out.allSatisfy({ $0 == "*" }) { return nil }
+        return out
+    }
+
+    /// Runs of one repeated character become one ("dieeee" → "die", "kill" → "kil").
+    static func collapse(_ word: String) -> String {
         var out = ""
         var previous: Character? = nil
-        for c in chars where c != previous {
+        for c in word where c != previous {
             out.append(c)
             previous = c
         }
-        if out.allSatisfy({ $0 == "*" }) { return nil }
         return out
     }
 
