@@ -69,7 +69,7 @@ public struct CrisisScreen: Sendable {
         var any = false
         for (k, language) in languages.enumerated() {
             for finding in language.findings(in: language.stream(for: base)) {
-                if finding.flags.contains(.weak), markers[k] < topMarkers { continue }
+                if finding.flags.contains(.weak), markers[k] < topMarkers || (markers[k] == 0 && topMarkers > 0) { continue }
                 any = true
                 if !finding.flags.contains(.ask) { clarify = false }
                 if finding.flags.contains(.now) || finding.category == .medicalEmergency { inProgress = true }
