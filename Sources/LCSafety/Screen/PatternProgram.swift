@@ -5,7 +5,7 @@ struct PatternProgram: Sendable {
         case id(Int32)
         case prefix(String)
         case any
-        case number
+        case number(PatternNode.NumberKind)
     }
 
     enum Instruction: Sendable {
@@ -17,6 +17,10 @@ struct PatternProgram: Sendable {
 
     let instructions: [Instruction]
 
+    /// Ids of the words the pattern itself names: a negation word among them is part of the phrase, not a
+    /// negation of it ("do not want to live").
+    let literalIds: Set<Int32>
+
     /// Token ids that can start a match, or nil when the first token is not a plain word (prefix, any, number).
     let firstIds: Set<Int32>?
 
@@ -27,6 +31,7 @@ struct PatternProgram: Sendable {
         code.append(.match)
         instructions = code
         firstIds = Self.firstIds(code)
+        literalIds = Set(code.compactMap { if case .token(.id(let id)) = $0 { return id } else { return nil } })
     }
 
     private static func emit(_ node: PatternNode, into code: inout [Instruction], intern: (String) -> Int32) {
@@ -65,7 +70,7 @@ struct PatternProgram: Sendable {
         case .word(let word): code.append(.token(.id(intern(word))))
         case .prefix(let stem): code.append(.token(.prefix(stem)))
         case .anyToken: code.append(.token(.any))
-        case .number: code.append(.token(.number))
+        case .number(let kind): code.append(.token(.number(kind)))
         }
     }
 
@@ -125,6 +130,8 @@ struct TokenStream: Sendable {
     let texts: [String]
     /// Vocabulary id per token, -1 for words no rule mentions. Shape: (tokens).
     let ids: [Int32]
+    /// True where a pause (comma, colon, dash) came just before the token. Shape: (tokens).
+    let pauseBefore: [Bool]
     /// Id of the `<s>` marker in this vocabulary.
     let sentenceStartId: Int32
 
@@ -135,7 +142,13 @@ struct TokenStream: Sendable {
         case .id(let id): return ids[pos] == id
         case .any: return ids[pos] != sentenceStartId
         case .prefix(let stem): return ids[pos] != sentenceStartId && texts[pos].hasPrefix(stem)
-        case .number: return texts[pos].first?.isNumber == true && texts[pos].allSatisfy(\.isNumber)
+        case .number(let kind):
+            guard let value = Int(texts[pos]) else { return false }
+            switch kind {
+            case .any: return true
+            case .atLeastTen: return value >= 10
+            case .year: return texts[pos].count == 4 && (1900...2099).contains(value)
+            }
         }
     }
 }
