@@ -120,9 +120,11 @@ public enum ChatTemplate: Sendable, Equatable {
     /// A user turn; with `addGenerationPrompt`, followed by the assistant prompt. `systemPrefix` is used only by
     /// templates that merge the system prompt into the first user turn.
     public func userTurn(_ text: String, systemPrefix: String?, addGenerationPrompt: Bool) -> [ChatTemplatePart] {
-        var content = text
-        if mergesSystemIntoFirstUserTurn, let s = systemPrefix { content = s + "\n\n" + text }
-        var parts = turn("user", content)
+        var parts = turn("user", text)
+        if mergesSystemIntoFirstUserTurn, let s = systemPrefix {
+            // Gemma 3: `first_user_prefix = system + '\n\n'` goes before the (trimmed) first user content.
+            parts.insert(ChatTemplatePart(s + "\n\n", isMarkup: false), at: 1)
+        }
         if addGenerationPrompt { parts.append(ChatTemplatePart(generationPrompt, isMarkup: true)) }
         return parts
     }
