@@ -8,6 +8,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
         abstract: "On-device counseling language model runtime: nothing leaves this computer.",
         subcommands: [
             InfoCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }
