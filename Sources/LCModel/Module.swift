@@ -1,1 +1,0 @@
-// LCModel: see the files beside this one.
