@@ -9,6 +9,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self,
             TokenizeCommand.self,
+            ScreenCommand.self,
         ]
     )
 }

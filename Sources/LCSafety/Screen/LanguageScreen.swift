@@ -1,0 +1,192 @@
+/// One language's compiled rules, and the evaluation of a message against them.
+///
+/// Every language screens every message (people mix languages: "mujhe suicide karna hai", "je veux kms"), each
+/// on its own token stream: rewrites, spaced-letter joining and typo repair depend on the language's vocabulary.
+struct LanguageScreen: Sendable {
+    /// A crisis match that survived every guard.
+    struct Finding: Sendable {
+        let ruleId: String
+        let category: CrisisCategory
+        let flags: ScreenRuleFlags
+    }
+
+    let language: String
+    private let vocabulary: [String: Int32]
+    private let knownWords: Set<String>
+    private let rewrites: [String: [String]]
+    private let corrector: TypoCorrector
+    private let markerWords: Set<String>
+    private let negationIds: Set<Int32>
+    private let sentenceStartId: Int32
+    private let crisis: RuleSet
+    private let idioms: RuleSet
+    private let contexts: RuleSet
+    private let questions: RuleSet
+    private let breakers: RuleSet
+    private let boundaries: RuleSet
+    private let selfSubjects: RuleSet
+    private let otherSubjects: RuleSet
+
+    /// Crisis rules per category, to check that the policy covers every category.
+    let categories: Set<CrisisCategory>
+
+    init(_ file: ScreenPolicyFile) {
+        language = file.language
+        var words: Set<String> = [TextNormalizer.sentenceStart, TextNormalizer.questionMark]
+        var crisisWords: Set<String> = []
+        for rule in file.rules {
+            rule.node.collectWords(into: &words)
+            if case .crisis = rule.role { rule.node.collectWords(into: &crisisWords) }
+        }
+        words.formUnion(file.negations)
+        var vocabulary: [String: Int32] = [:]
+        for word in words.sorted() { vocabulary[word] = Int32(vocabulary.count) }
+        self.vocabulary = vocabulary
+        knownWords = words.union(file.markerWords).union(file.rewrites.values.joined())
+        rewrites = file.rewrites
+        corrector = TypoCorrector(targets: crisisWords)
+        markerWords = file.markerWords
+        negationIds = Set(file.negations.compactMap { vocabulary[$0] })
+        sentenceStartId = vocabulary[TextNormalizer.sentenceStart] ?? -1
+
+        func compile(_ keep: (ScreenRuleRole) -> Bool) -> RuleSet {
+            RuleSet(file.rules.filter { keep($0.role) }.map { raw in
+                ScreenRule(id: "\(file.language).\(raw.id)", role: raw.role, flags: raw.flags,
+                           program: PatternProgram(raw.node, intern: { vocabulary[$0] ?? -1 }))
+            })
+        }
+        crisis = compile { if case .crisis = $0 { return true } else { return false } }
+        idioms = compile { $0 == .idiom }
+        contexts = compile { $0 == .context }
+        questions = compile { $0 == .question }
+        breakers = compile { $0 == .breaker }
+        boundaries = compile { $0 == .boundary }
+        selfSubjects = compile { $0 == .subjectSelf }
+        otherSubjects = compile { $0 == .subjectOther }
+        categories = Set(file.rules.compactMap { if case .crisis(let c) = $0.role { return c } else { return nil } })
+    }
+
+    /// How many of the message's words mark this language.
+    func markerCount(_ base: [String]) -> Int {
+        base.reduce(0) { $0 + (markerWords.contains($1) ? 1 : 0) }
+    }
+
+    /// The message as this language sees it: spaced letters joined, rewrites applied, typos repaired, ids looked up.
+    func stream(for base: [String]) -> TokenStream {
+        var texts: [String] = []
+        texts.reserveCapacity(base.count + 8)
+        var index = 0
+        while index < base.count {
+            // "k i l l  m y s e l f": three or more single letters in a row are one hidden word or more.
+            var end = index
+            while end < base.count, base[end].count == 1, base[end].first?.isLetter == true { end += 1 }
+            if end - index >= 3 {
+                let joined = TextNormalizer.finish(base[index..<end].joined()) ?? ""
+                texts.append(contentsOf: segment(joined))
+                index = end
+                continue
+            }
+            let token = base[index]
+            if let replacement = rewrites[token] {
+                texts.append(contentsOf: replacement)
+            } else if let fixed = corrector.correct(token, known: knownWords) {
+                texts.append(fixed)
+            } else {
+                texts.append(token)
+            }
+            index += 1
+        }
+        let ids = texts.map { vocabulary[$0] ?? -1 }
+        return TokenStream(texts: texts, ids: ids, sentenceStartId: sentenceStartId)
+    }
+
+    /// Splits a run of joined letters into known words, longest first; what cannot be split stays whole.
+    private func segment(_ joined: String) -> [String] {
+        let chars = Array(joined)
+        var out: [String] = []
+        var start = 0
+        while start < chars.count {
+            var found = 0
+            var length = min(chars.count - start, 24)
+            while length >= 2 {
+                if knownWords.contains(String(chars[start..<(start + length)])) { found = length; break }
+                length -= 1
+            }
+            if found == 0 {
+                out.append(String(chars[start...]))
+                break
+            }
+            out.append(String(chars[start..<(start + found)]))
+            start += found
+        }
+        return out
+    }
+
+    /// Crisis matches in `stream` that no guard drops.
+    func findings(in stream: TokenStream) -> [Finding] {
+        let hits = crisis.matches(in: stream)
+        if hits.isEmpty { return [] }
+
+        // Clause numbers: a new clause at every sentence start and at every boundary phrase.
+        let boundaryStarts = Set(boundaries.matches(in: stream).map(\.start))
+        var clause = [Int](repeating: 0, count: stream.count)    // Shape: (tokens).
+        var current = 0
+        for p in 0..<stream.count {
+            if stream.ids[p] == sentenceStartId || boundaryStarts.contains(p) { current += 1 }
+            clause[p] = current
+        }
+        let idiomSpans = idioms.matches(in: stream)
+        let contextClauses = Set(contexts.matches(in: stream).map { clause[$0.start] })
+        let questionClauses = Set(questions.matches(in: stream).map { clause[$0.start] })
+        let breakerSpans = breakers.matches(in: stream)
+        let subjects = selfSubjects.matches(in: stream).map { ($0, false) }
+            + otherSubjects.matches(in: stream).map { ($0, true) }
+
+        var out: [Finding] = []
+        for hit in hits {
+            let rule = crisis.rules[hit.rule]
+            guard case .crisis(var category) = rule.role else { continue }
+            if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
+            if !rule.flags.contains(.noNegation), negated(before: hit.start, stream, breakerSpans) { continue }
+            if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
+            if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]) { continue }
+            if !rule.flags.contains(.selfSubject), Self.resolvable.contains(category),
+               Self.subjectIsOther(before: hit.start, subjects, stream) {
+                category = .thirdParty
+            }
+            out.append(Finding(ruleId: rule.id, category: category, flags: rule.flags))
+        }
+        return out
+    }
+
+    /// Categories whose rules describe the writer unless a nearer subject says otherwise.
+    private static let resolvable: Set<CrisisCategory> = [
+        .suicidalIdeation, .suicidePlan, .selfHarm, .medicalEmergency, .commandHallucinations, .harmToOthers,
+    ]
+
+    /// A negation word in the three tokens before `start` (same sentence) that is not part of a breaker phrase.
+    private func negated(before start: Int, _ stream: TokenStream, _ breakerSpans: [RuleSet.Match]) -> Bool {
+        var q = start - 1
+        while q >= 0, q >= start - 3, stream.ids[q] != sentenceStartId {
+            if negationIds.contains(stream.ids[q]),
+               !breakerSpans.contains(where: { $0.start <= q && q < $0.end }) {
+                return true
+            }
+            q -= 1
+        }
+        return false
+    }
+
+    /// The nearest subject phrase before `start` in the same sentence (within ten tokens) names someone else.
+    private static func subjectIsOther(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool {
+        var best: (end: Int, other: Bool)? = nil
+        for (match, other) in subjects where match.end <= start + 1 && match.start < start && start - match.end <= 10 {
+            var crossesSentence = false
+            var q = match.end
+            while q < start { if stream.ids[q] == stream.sentenceStartId { crossesSentence = true; break }; q += 1 }
+            if crossesSentence { continue }
+            if best == nil || match.end > best!.end || (match.end == best!.end && other) { best = (match.end, other) }
+        }
+        return best?.other ?? false
+    }
+}
