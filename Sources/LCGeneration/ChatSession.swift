@@ -154,13 +154,17 @@ public final class ChatSession {
         lastStatistics = nil
     }
 
-    // Drops the oldest exchanges until history plus room for the reply fits. Returns how many were dropped.
+    // When history plus room for the reply does not fit, drops the oldest exchanges until it fits in three
+    // quarters of the context. Dropping turns shifts every later position, so what follows the system prompt
+    // must be evaluated again; freeing a quarter at once makes that happen once every few turns, not on every
+    // turn once the context is full. Returns how many were dropped.
     private func makeRoom(newUserTokens: Int) throws -> Int {
         let ctx = context.contextLength
         let room = min(configuration.maxTokens + closeTokens.count, ctx / 4)
         var total = historyTokenCount
         var dropped = 0
-        while total + room > ctx && exchanges.count > 1 {
+        let goal = total + room > ctx ? ctx * 3 / 4 : ctx
+        while total + room > goal && exchanges.count > 1 {
             total -= exchanges.removeFirst().tokenCount
             dropped += 1
         }

@@ -19,13 +19,16 @@ public struct CrisisAssessment: Sendable, Equatable {
     public var needsClarification: Bool
     /// Danger is happening now (e.g. an overdose taken): the response leads with the emergency number.
     public var inProgress: Bool
+    /// The message's language as the screen judged it (ISO 639-1, e.g. "es"), for the response's language.
+    public var language: String?
     /// Creates an assessment.
     public init(isCrisis: Bool, category: SafetyCategory? = nil, needsClarification: Bool = false,
-                inProgress: Bool = false) {
+                inProgress: Bool = false, language: String? = nil) {
         self.isCrisis = isCrisis
         self.category = category
         self.needsClarification = needsClarification
         self.inProgress = inProgress
+        self.language = language
     }
 }
 
