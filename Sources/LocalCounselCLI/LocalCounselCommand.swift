@@ -30,6 +30,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
             InfoCommand.self,
             TokenizeCommand.self,
             ScreenCommand.self,
+            ChatCommand.self,
         ]
     )
 
