@@ -43,9 +43,12 @@ public final class GGUFFile: Sendable {
     public let path: String
     private let tensorIndex: [String: Int]
 
-    /// Caps on counts: beyond these no real model goes, and a hostile header is rejected before looping.
+    // Caps on counts: beyond these no real model goes, and a hostile header is rejected before looping.
+    /// Most tensors a file may declare.
     public static let maxTensorCount: UInt64 = 1 << 20
+    /// Most metadata entries a file may declare.
     public static let maxMetadataCount: UInt64 = 1 << 20
+    /// Highest tensor rank (ggml's GGML_MAX_DIMS).
     public static let maxRank: UInt32 = 4
 
     /// Opens and maps `path`, parsing and bounds-checking everything.

@@ -28,6 +28,13 @@ public struct ModelInfo: Sendable, Codable, Equatable {
         public var layerNormRMSEpsilon: Float?
         /// Vocabulary size (`<arch>.vocab_size`, else the tokenizer's token count).
         public var vocabSize: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case blockCount = "block_count", contextLength = "context_length", embeddingLength = "embedding_length"
+            case feedForwardLength = "feed_forward_length", headCount = "head_count", headCountKV = "head_count_kv"
+            case ropeFreqBase = "rope_freq_base", ropeDimensionCount = "rope_dimension_count"
+            case layerNormRMSEpsilon = "layer_norm_rms_epsilon", vocabSize = "vocab_size"
+        }
     }
 
     /// What the tokenizer keys (`tokenizer.ggml.*`, `tokenizer.chat_template`) say.
@@ -50,6 +57,12 @@ public struct ModelInfo: Sendable, Codable, Equatable {
         public var paddingTokenID: Int?
         /// Whether the file carries a chat template.
         public var hasChatTemplate: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case model, pre, vocabSize = "vocab_size", mergeCount = "merge_count", bosTokenID = "bos_token_id"
+            case eosTokenID = "eos_token_id", unknownTokenID = "unknown_token_id", paddingTokenID = "padding_token_id"
+            case hasChatTemplate = "has_chat_template"
+        }
     }
 
     /// The file's path, as given.
@@ -74,6 +87,13 @@ public struct ModelInfo: Sendable, Codable, Equatable {
     public var hyperparameters: Hyperparameters
     /// Tokenizer summary.
     public var tokenizer: TokenizerSummary
+
+    // Explicit snake_case keys: the JSON is a CLI contract, so it must not depend on a coder's strategy.
+    enum CodingKeys: String, CodingKey {
+        case path, fileSize = "file_size", ggufVersion = "gguf_version", architecture, name
+        case metadataCount = "metadata_count", tensorCount = "tensor_count", parameterCount = "parameter_count"
+        case tensorTypes = "tensor_types", hyperparameters, tokenizer
+    }
 
     /// Opens `path` and describes it. Throws `GGUFError` for a missing, unreadable or malformed file.
     public init(path: String) throws {
@@ -127,7 +147,6 @@ public struct ModelInfo: Sendable, Codable, Equatable {
     public func jsonLine() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -29,27 +29,22 @@ enum CLIExit {
         s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// A parse failure: help and similar requests print and exit 0; everything else is a usage error.
-    static func afterParseError(_ error: Error, root: ParsableCommand.Type, arguments: [String]) -> Never {
-        if let code = error as? ExitCode { exit(code: code.rawValue) }
-        if root.exitCode(for: error) == .success {
+    /// Ends the process after `error`, thrown while parsing or running a command:
+    /// - a help request (`--help`, `help`, a bare `localcounsel`) prints the help on stdout and exits 0;
+    /// - a usage error (unknown option or subcommand, bad value, `ValidationError` from `validate()` or
+    ///   `run()`) prints one line and exits 2 (ArgumentParser would exit 64);
+    /// - an `ExitCode` exits with that code, printing nothing (the command has said what it had to);
+    /// - anything else prints its `LocalizedError` description on one line and exits 1.
+    static func fail(_ error: Error, root: ParsableCommand.Type, arguments: [String]) -> Never {
+        let code = root.exitCode(for: error)
+        if code == .success {
             print(root.fullMessage(for: error))
             exit(.success)
         }
-        usageError(root.message(for: error), root: root, arguments: arguments)
-    }
-
-    /// A failure while running: help requests exit 0, `ValidationError` is a usage error, anything else
-    /// is a runtime error described by its `LocalizedError` text.
-    static func afterRunError(_ error: Error, root: ParsableCommand.Type, arguments: [String]) -> Never {
-        if let code = error as? ExitCode { exit(code: code.rawValue) }
-        if error is ValidationError { usageError(root.message(for: error), root: root, arguments: arguments) }
-        if root.exitCode(for: error) == .success {
-            print(root.fullMessage(for: error))
-            exit(.success)
-        }
-        let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-        printError(message)
+        if code == .validationFailure { usageError(root.message(for: error), root: root, arguments: arguments) }
+        let text = (error as? LocalizedError)?.errorDescription ?? root.message(for: error)
+        if error is ExitCode || oneLine(text).isEmpty { exit(code: code.rawValue) }
+        printError(text)
         exit(.failure)
     }
 

@@ -6,21 +6,22 @@ import Foundation
 /// Exit codes (every subcommand keeps to these; errors are one line on stderr,
 /// `localcounsel: error: <what went wrong>`, never a stack trace):
 ///
-/// | code | meaning                                                                              |
-/// |------|--------------------------------------------------------------------------------------|
-/// | 0    | success, including `--help` and `help`                                               |
-/// | 1    | runtime error: missing, unreadable or malformed model file, bad input data, any      |
-/// |      | failure while running a command                                                      |
-/// | 2    | usage error: unknown subcommand or option, missing or malformed option value, a value |
-/// |      | out of range (anything `validate()` rejects)                                         |
+/// | Exit code | Meaning                                                                                |
+/// |-----------|----------------------------------------------------------------------------------------|
+/// | 0         | success, including `--help` and `help`                                                 |
+/// | 1         | runtime error: missing, unreadable, non-GGUF or malformed model file; bad input data   |
+/// | 2         | usage error: unknown subcommand or option, missing, malformed or out-of-range value    |
 ///
 /// (A process killed by a signal, e.g. Ctrl-C where a command does not handle it, reports 128 + the signal
 /// number in the shell, as usual.)
 ///
 /// To add a subcommand: one file `<Name>Command.swift` with a `ParsableCommand` or `AsyncParsableCommand`,
 /// and one line in `subcommands` below. Throw `ValidationError` from `validate()` for bad option values
-/// (exit 2) and any `LocalizedError` from `run()` for everything else (exit 1); `ModelOptions` gives the
-/// shared `--model PATH`.
+/// (exit 2) and any `LocalizedError` from `run()` for everything else (exit 1; wrap model-loading calls in
+/// `ModelFileError.naming(path) { ... }` so the message names the file). A command that has printed its
+/// own diagnostics may `throw ExitCode(n)` to exit with `n` silently. `ModelOptions` gives the shared
+/// `--model PATH`; `Tests/CLITests/CLIRunner.swift` runs the binary in tests, and
+/// `EveryCommandContractTests` checks this contract on every listed subcommand.
 @main
 struct LocalCounselCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot(arguments)
         } catch {
-            CLIExit.afterParseError(error, root: Self.self, arguments: arguments)
+            CLIExit.fail(error, root: Self.self, arguments: arguments)
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -51,7 +52,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            CLIExit.afterRunError(error, root: Self.self, arguments: arguments)
+            CLIExit.fail(error, root: Self.self, arguments: arguments)
         }
         CLIExit.exit(.success)
     }

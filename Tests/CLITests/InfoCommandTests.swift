@@ -75,6 +75,24 @@ import Testing
         Self.expectModelError(r, mentioning: ["Scripts/fetch-model", "--model", "LOCALCOUNSEL_MODEL"])
     }
 
+    /// A model file the user may not read. As root (who may read anything) the binary runs as `nobody`
+    /// through setpriv; otherwise directly.
+    @Test func unreadableModel() throws {
+        let dir = try CLI.makeTemporaryDirectory(prefix: "lc-info-perm")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("locked.gguf").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data("GGUF".utf8), attributes: [.posixPermissions: 0])
+        let r: CLI.Result
+        if getuid() == 0 {
+            let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+            let args = ["--reuid=65534", "--regid=65534", "--clear-groups", try CLI.binaryURL().path, "info", "--model", path]
+            r = try CLI.run(args, currentDirectory: dir, executable: setpriv)
+        } else {
+            r = try CLI.run(["info", "--model", path])
+        }
+        Self.expectModelError(r, mentioning: [path, "Permission denied"])
+    }
+
     /// Exit 1, nothing on stdout, one `localcounsel: error:` line that contains each of `texts`.
     static func expectModelError(_ r: CLI.Result, mentioning texts: [String],
                                  sourceLocation: SourceLocation = #_sourceLocation) {
