@@ -11,9 +11,10 @@ struct ContactAllowlist: Sendable {
 
     static let file = "output/contacts-allowlist.json"
 
-    /// Something that looks like a phone number: 5 to 17 digits, separated by at most two of space ( ) . -
-    /// (the detector then requires its `min_digits`).
-    static let phonePattern = "(?<![\\w@.])\\+?\\(?\\d(?:[ ().\\-]{0,2}\\d){4,16}(?![\\w@])"
+    /// Something that looks like a phone number: 5 to 17 digits, single spaces, dots or hyphens between them, and
+    /// parentheses only around a leading area code ("(312) 555-0147"), so "686868 (24/7)" is not one number.
+    /// The detector then requires its `min_digits`.
+    static let phonePattern = "(?<![\\w@.])\\+?(?:\\(\\d{1,5}\\)[ .\\-]?)?\\d(?:[ .\\-]?\\d){4,16}(?![\\w@])"
 
     /// Something that looks like an e-mail address.
     static let emailPattern = "[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}"
