@@ -16,6 +16,11 @@ public final class InferenceState {
     let pool: ThreadPool
     let project: Projector
 
+    /// Most tokens the cache holds (`options.contextLength`).
+    public var contextLength: Int { options.contextLength }
+    /// Logits per evaluated position (the model's vocabulary size).
+    public var vocabularySize: Int { model.hyperparameters.vocabSize }
+
     /// Bytes held by the KV cache (allocated, not necessarily touched yet).
     public var cacheByteCount: Int { cache.byteCount }
 

@@ -198,7 +198,9 @@ extension BPETokenizer {
                             next[i] = Int32(i + 1)
                         }
                         next[m - 1] = -1
-                        var heap = Heap(storage: scratch.heap)
+                        // Take the buffer out of `scratch` (not a copy) so pushes do not trigger copy-on-write.
+                        var heap = Heap(storage: [])
+                        swap(&heap.storage, &scratch.heap)
                         for i in 0..<(m - 1) {
                             if let e = merges.lookup(left: sym[i], right: sym[i + 1]) {
                                 heap.push(e & 0xFFFF_FFFF_0000_0000 | UInt64(i))
@@ -226,7 +228,8 @@ extension BPETokenizer {
                                 heap.push(q & 0xFFFF_FFFF_0000_0000 | UInt64(left))
                             }
                         }
-                        scratch.heap = heap.storage
+                        heap.storage.removeAll(keepingCapacity: true)
+                        swap(&heap.storage, &scratch.heap)
                         var i = 0
                         while i >= 0 {
                             if sym[i] >= 0 { out.append(sym[i]) }  // an absent byte is dropped

@@ -58,18 +58,26 @@ public final class BPETokenizer: Sendable {
         }
         if addBOS && bosId == nil { throw TokenizerError.addBOSWithoutBOSToken }
 
-        // Token texts; llama.cpp renames an empty token rather than refusing the vocabulary.
-        var texts: [[UInt8]] = []
-        texts.reserveCapacity(n)
-        var table = ByteStringTable(expectedCount: n)
+        // Token texts, concatenated; llama.cpp renames an empty token rather than refusing the vocabulary.
+        var arena: [UInt8] = []          // all token texts
+        var starts: [Int] = [0]          // (n + 1) offsets into arena
+        arena.reserveCapacity(n * 8)
+        starts.reserveCapacity(n + 1)
         for i in 0..<n {
-            var bytes = Array(tokens[i].utf8)
-            if bytes.isEmpty { bytes = Array("[EMPTY_\(i)]".utf8) }
-            if let first = table.insert(bytes, value: Int32(i)) {
-                throw TokenizerError.duplicateToken(text: tokens[i], firstId: Int(first), secondId: i)
-            }
-            texts.append(bytes)
+            let before = arena.count
+            arena.append(contentsOf: tokens[i].utf8)
+            if arena.count == before { arena.append(contentsOf: "[EMPTY_\(i)]".utf8) }
+            starts.append(arena.count)
         }
+        var table = ByteStringTable(expectedCount: n)
+        try arena.withUnsafeBufferPointer { a in
+            for i in 0..<n {
+                if let first = table.insert(UnsafeBufferPointer(rebasing: a[starts[i]..<starts[i + 1]]), value: Int32(i)) {
+                    throw TokenizerError.duplicateToken(text: tokens[i], firstId: Int(first), secondId: i)
+                }
+            }
+        }
+        func textLength(_ i: Int) -> Int { starts[i + 1] - starts[i] }
 
         // Some vocabularies lack a few bytes (SmolLM2 has no token for 0x04, 0xF1, ...); llama.cpp then
         // drops such a byte from the output, so it is marked here rather than refused.
@@ -122,25 +130,23 @@ public final class BPETokenizer: Sendable {
 
         // llama.cpp sorts by length only (unstable); ties go by id here.
         let special: [Int] = (0..<n).filter { attrs[$0].isSpecial }.sorted { (a: Int, b: Int) -> Bool in
-            let la = texts[a].count, lb = texts[b].count
+            let la = textLength(a), lb = textLength(b)
             return la != lb ? la > lb : a < b
         }
 
         var pieceBytes: [UInt8] = []
         var pieceStart: [Int32] = [0]
+        pieceBytes.reserveCapacity(arena.count)
         pieceStart.reserveCapacity(n + 1)
-        for i in 0..<n {
-            Self.appendPiece(text: texts[i], attributes: attrs[i], to: &pieceBytes)
-            pieceStart.append(Int32(pieceBytes.count))
-        }
-
-        var raw: ByteStringTable?
-        if preTokenizer.ignoresMerges {
-            var rawTable = ByteStringTable(expectedCount: n)
+        var raw: ByteStringTable? = preTokenizer.ignoresMerges ? ByteStringTable(expectedCount: n) : nil
+        var decoded: [UInt8] = []
+        arena.withUnsafeBufferPointer { a in
             for i in 0..<n {
-                if let decoded = Self.byteLevelDecode(texts[i]) { rawTable.insert(decoded, value: Int32(i)) }
+                let text = UnsafeBufferPointer(rebasing: a[starts[i]..<starts[i + 1]])
+                Self.appendPiece(text: text, attributes: attrs[i], to: &pieceBytes)
+                pieceStart.append(Int32(pieceBytes.count))
+                if raw != nil, Self.byteLevelDecode(text, into: &decoded) { raw?.insert(decoded, value: Int32(i)) }
             }
-            raw = rawTable
         }
 
         self.bosId = bosId
@@ -154,7 +160,7 @@ public final class BPETokenizer: Sendable {
         self.merges = mergeTable
         self.byteTokens = byteTokens
         self.specialOrder = special.map { TokenID($0) }
-        self.specialTexts = special.map { texts[$0] }
+        self.specialTexts = special.map { Array(arena[starts[$0]..<starts[$0 + 1]]) }
         self.pieceBytes = pieceBytes
         self.pieceStart = pieceStart
         self.splitter = WordSplitter(kind: preTokenizer)
@@ -201,23 +207,24 @@ public final class BPETokenizer: Sendable {
 
     // MARK: Pieces (llama.cpp's token_to_piece with special = true)
 
-    private static func appendPiece(text: [UInt8], attributes: TokenAttributes, to out: inout [UInt8]) {
+    private static func appendPiece(text: UnsafeBufferPointer<UInt8>, attributes: TokenAttributes,
+                                    to out: inout [UInt8]) {
         if !attributes.intersection([.unknown, .control, .userDefined]).isEmpty {
             out.append(contentsOf: text)
         } else if attributes.contains(.normal) {
-            let string = String(decoding: text, as: UTF8.self)
-            for scalar in string.unicodeScalars {
-                if let b = ByteLevel.byte(for: scalar.value) {
+            var i = 0
+            while i < text.count {
+                let (cp, len) = decodeScalar(text, i, text.count)
+                if let b = ByteLevel.byte(for: cp) {
                     out.append(b)
                 } else {
                     // What llama.cpp writes for a character outside the byte alphabet.
-                    var utf8: [UInt8] = []
-                    ByteLevel.appendUTF8(scalar.value, to: &utf8)
-                    out.append(contentsOf: Array("[UNK_BYTE_0x".utf8))
-                    for b in utf8 { out.append(contentsOf: Array(hex2(b).utf8)) }
+                    out.append(contentsOf: "[UNK_BYTE_0x".utf8)
+                    for b in text[i..<(i + len)] { out.append(contentsOf: hex2(b).utf8) }
                     out.append(contentsOf: text)
                     out.append(UInt8(ascii: "]"))
                 }
+                i += len
             }
         } else if attributes.contains(.byte) {
             out.append(byteOfByteToken(text))
@@ -230,7 +237,7 @@ public final class BPETokenizer: Sendable {
     }
 
     /// llama.cpp reads a byte token `<0xAB>` with strtol on its characters 3 and 4.
-    private static func byteOfByteToken(_ text: [UInt8]) -> UInt8 {
+    private static func byteOfByteToken(_ text: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var value: UInt8 = 0
         for c in text.dropFirst(3).prefix(2) {
             let digit: UInt8
@@ -245,13 +252,17 @@ public final class BPETokenizer: Sendable {
         return value
     }
 
-    /// The bytes a byte-level text stands for, or nil when it has a character outside the alphabet.
-    private static func byteLevelDecode(_ text: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
-            guard let b = ByteLevel.byte(for: scalar.value) else { return nil }
+    /// Writes the bytes a byte-level text stands for into `out`; false when it has a character outside
+    /// the alphabet.
+    private static func byteLevelDecode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < text.count {
+            let (cp, len) = decodeScalar(text, i, text.count)
+            guard let b = ByteLevel.byte(for: cp) else { return false }
             out.append(b)
+            i += len
         }
-        return out
+        return true
     }
 }

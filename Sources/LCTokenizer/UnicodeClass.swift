@@ -25,37 +25,41 @@ struct UnicodeClass: Equatable {
 
 /// A two-level lookup table from code point to class byte, built once from the generated runs.
 ///
-/// Stage 1 maps each 256-code-point block to a deduplicated stage-2 block; most of the 4352 blocks share a
-/// handful of distinct contents, so the table is ~100 KB instead of 1.1 MB.
+/// Stage 1 maps each 256-code-point block to a stage-2 block. Blocks of one class share a single stage-2
+/// block; only the few hundred mixed blocks get their own, so the table is ~100 KB and builds in well under
+/// a millisecond (it is built on first use, inside the first `encode`).
 final class UnicodeClassTable: @unchecked Sendable {
     // Immutable after init; the raw pointers avoid bounds checks in the per-code-point loop.
     private let stage1: UnsafeMutablePointer<UInt16>  // (0x110000 >> 8) block indices
-    private let stage2: UnsafeMutablePointer<UInt8>   // (distinct blocks × 256) class bytes
+    private let stage2: UnsafeMutablePointer<UInt8>   // (blocks × 256) class bytes
 
     static let shared = UnicodeClassTable()
 
     private init() {
         let blockCount = 0x110000 >> 8
-        var flat = [UInt8](repeating: UnicodeClass.undefined, count: 0x110000)
         let runs = unicodeClassRuns
-        for i in 0..<runs.count {
-            let start = Int(runs[i] >> 8)
-            let end = i + 1 < runs.count ? Int(runs[i + 1] >> 8) : 0x110000
-            let c = UInt8(truncatingIfNeeded: runs[i])
-            for cp in start..<end { flat[cp] = c }
-        }
-        var blockIndex: [[UInt8]: UInt16] = [:]
+        @inline(__always) func runStart(_ i: Int) -> Int { i < runs.count ? Int(runs[i] >> 8) : 0x110000 }
         var blocks: [UInt8] = []
+        var uniformBlock = [Int](repeating: -1, count: 256)  // class byte -> its all-same block
         let s1 = UnsafeMutablePointer<UInt16>.allocate(capacity: blockCount)
+        var run = 0
         for b in 0..<blockCount {
-            let block = Array(flat[(b << 8)..<((b + 1) << 8)])
-            if let idx = blockIndex[block] {
-                s1[b] = idx
+            let lo = b << 8, hi = lo + 256
+            while runStart(run + 1) <= lo { run += 1 }
+            if runStart(run + 1) >= hi {
+                let c = Int(UInt8(truncatingIfNeeded: runs[run]))
+                if uniformBlock[c] < 0 {
+                    uniformBlock[c] = blocks.count >> 8
+                    blocks.append(contentsOf: repeatElement(UInt8(c), count: 256))
+                }
+                s1[b] = UInt16(uniformBlock[c])
             } else {
-                let idx = UInt16(blockIndex.count)
-                blockIndex[block] = idx
-                blocks.append(contentsOf: block)
-                s1[b] = idx
+                s1[b] = UInt16(blocks.count >> 8)
+                var r = run
+                for cp in lo..<hi {
+                    while runStart(r + 1) <= cp { r += 1 }
+                    blocks.append(UInt8(truncatingIfNeeded: runs[r]))
+                }
             }
         }
         let s2 = UnsafeMutablePointer<UInt8>.allocate(capacity: blocks.count)

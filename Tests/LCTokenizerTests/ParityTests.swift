@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import LCTokenizer
+
+/// Our ids must equal llama.cpp's (via llama-cpp-python, Scripts/make-tokenizer-fixture.py) on every
+/// committed string, with and without special-token parsing.
+@Suite struct ParityTests {
+    @Test func fixtureHasEnoughVariedStrings() throws {
+        let file = try TokenizerTestSupport.loadParityFile(TokenizerTestSupport.fixtureURL)
+        #expect(file.cases.count >= 150)
+        #expect(file.cases.contains { $0.text.utf8.count > 4000 })
+        #expect(file.cases.contains { $0.special != $0.plain }, "special-token strings must be covered")
+    }
+
+    @Test func everyFixtureStringMatchesLlamaCpp() throws {
+        let tokenizer = try TokenizerTestSupport.realTokenizer.get()
+        let file = try TokenizerTestSupport.loadParityFile(TokenizerTestSupport.fixtureURL)
+        var mismatches = 0
+        for c in file.cases {
+            let special = tokenizer.encode(c.text, parseSpecial: true)
+            let plain = tokenizer.encode(c.text, parseSpecial: false)
+            if special != c.special || plain != c.plain { mismatches += 1 }
+            #expect(special == c.special, "special=true: \(c.text.debugDescription)")
+            #expect(plain == c.plain, "special=false: \(c.text.debugDescription)")
+        }
+        #expect(mismatches == 0)
+    }
+
+    /// The large random differential check (Scripts/fuzz-tokenizer writes the corpus from llama.cpp and
+    /// runs this test with LOCALCOUNSEL_TOKENIZER_CORPUS set). Without the variable it is skipped, and
+    /// reported as skipped.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LOCALCOUNSEL_TOKENIZER_CORPUS"] != nil))
+    func randomCorpusMatchesLlamaCpp() throws {
+        let path = try #require(ProcessInfo.processInfo.environment["LOCALCOUNSEL_TOKENIZER_CORPUS"])
+        let file = try TokenizerTestSupport.loadParityFile(URL(fileURLWithPath: path))
+        let tokenizer = try file.pre.map(TokenizerTestSupport.realTokenizer(pre:))
+            ?? TokenizerTestSupport.realTokenizer.get()
+        var mismatches: [String] = []
+        for c in file.cases {
+            if tokenizer.encode(c.text, parseSpecial: true) != c.special
+                || tokenizer.encode(c.text, parseSpecial: false) != c.plain {
+                mismatches.append(c.text)
+            }
+        }
+        print("tokenizer differential (\(file.pre ?? "smollm")): \(file.cases.count) strings, \(mismatches.count) disagreements")
+        for m in mismatches.prefix(20) { print("  disagrees: \(m.debugDescription)") }
+        #expect(mismatches.isEmpty)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import LCTokenizer
+import LocalCounsel
+
+/// Shared fixtures: the real model's tokenizer (loaded once) and the llama.cpp parity cases.
+enum TokenizerTestSupport {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var modelPath: String {
+        if let env = ProcessInfo.processInfo.environment["LOCALCOUNSEL_MODEL"], !env.isEmpty { return env }
+        return packageRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+    }
+
+    /// The default model's vocabulary with another pre-tokenizer (to check the other splits against
+    /// llama.cpp on a copy of the model whose `tokenizer.ggml.pre` was changed).
+    static func realTokenizer(pre: String) throws -> BPETokenizer {
+        let gguf = try GGUFFile(path: modelPath)
+        return try BPETokenizer(
+            tokens: try gguf.array("tokenizer.ggml.tokens").strings(),
+            tokenTypes: try gguf.array("tokenizer.ggml.token_type").integers(),
+            merges: try gguf.array("tokenizer.ggml.merges").strings(),
+            bosId: 1, eosId: 2, addBOS: false, preTokenizer: try PreTokenizerKind(ggufName: pre))
+    }
+
+    /// The default model's tokenizer, or the error that stopped it loading.
+    static let realTokenizer: Result<BPETokenizer, any Error> = Result {
+        try TokenizerLoader.load(from: try GGUFFile(path: modelPath))
+    }
+
+    /// One string and llama.cpp's ids for it with `special = true` and `special = false`.
+    struct ParityCase: Decodable {
+        let text: String
+        let special: [TokenID]
+        let plain: [TokenID]
+    }
+
+    struct ParityFile: Decodable {
+        let model: String
+        /// The `tokenizer.ggml.pre` the ids were made with, when not the model's own.
+        let pre: String?
+        let reference: String
+        let cases: [ParityCase]
+    }
+
+    static func loadParityFile(_ url: URL) throws -> ParityFile {
+        try JSONDecoder().decode(ParityFile.self, from: Data(contentsOf: url))
+    }
+
+    static let fixtureURL = packageRoot.appendingPathComponent("Tests/LCTokenizerTests/Fixtures/tokenizer-parity.json")
+
+    /// A deterministic generator (SplitMix64) so failures reproduce.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
