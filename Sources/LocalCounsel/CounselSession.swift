@@ -25,6 +25,7 @@ public final class CounselSession: Sendable {
     private final class EngineBox: @unchecked Sendable {
         let session: ChatSession
         var crisisAware = false
+        var language: String?   // the user's language as last screened, for fallbacks
         init(_ session: ChatSession) { self.session = session }
     }
 
@@ -89,6 +90,7 @@ public final class CounselSession: Sendable {
         } catch {
             throw CounselError.safetyUnavailable("the input screen failed")
         }
+        if let language = assessment.language { engine.language = language }
         if assessment.isCrisis {
             let followUp = engine.crisisAware
             engine.crisisAware = true
@@ -122,7 +124,8 @@ public final class CounselSession: Sendable {
             }
         }
         if let category = blocked {
-            let fallback = safety.responder.blockedReplyFallback(for: category, country: options.country)
+            let fallback = safety.responder.blockedReplyFallback(for: category, country: options.country,
+                                                                  language: engine.language)
             yield(.outputBlocked(category))
             yield(.text(fallback))
             try engine.session.replaceLastReply(with: fallback)

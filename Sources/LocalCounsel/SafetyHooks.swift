@@ -64,8 +64,8 @@ public protocol ReplyFiltering: Sendable {
 public protocol CrisisResponding: Sendable {
     /// The crisis response for a screened message; `followUp` when the session already answered a crisis.
     func crisisResponse(for assessment: CrisisAssessment, country: CountryCode?, followUp: Bool) -> String
-    /// The safe text shown when the output filter blocked a reply.
-    func blockedReplyFallback(for category: SafetyCategory, country: CountryCode?) -> String
+    /// The safe text shown when the output filter blocked a reply; `language` is the user's (ISO 639-1).
+    func blockedReplyFallback(for category: SafetyCategory, country: CountryCode?, language: String?) -> String
 }
 
 /// The three safety parts a session needs. A session cannot be opened without one (fail closed).

@@ -166,7 +166,7 @@ struct FakeResponder: CrisisResponding {
     func crisisResponse(for assessment: CrisisAssessment, country: CountryCode?, followUp: Bool) -> String {
         followUp ? "FOLLOWUP-RESPONSE \(country?.rawValue ?? "??")" : "CRISIS-RESPONSE \(country?.rawValue ?? "??")"
     }
-    func blockedReplyFallback(for category: SafetyCategory, country: CountryCode?) -> String { "SAFE-FALLBACK" }
+    func blockedReplyFallback(for category: SafetyCategory, country: CountryCode?, language: String?) -> String { "SAFE-FALLBACK" }
 }
 
 enum FakeSafetyError: Error { case failed }

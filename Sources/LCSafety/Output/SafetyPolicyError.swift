@@ -19,6 +19,14 @@ public enum SafetyPolicyError: LocalizedError, Equatable, Sendable {
     case protocolPolicyFileMalformed(file: String, problem: String)
     /// One entry of a crisis-protocol file breaks a rule (bad ISO code, bad date, unresolvable placeholder...).
     case protocolPolicyEntryInvalid(file: String, entry: String, problem: String)
+    /// The screen's policy folder, or a file it needs, does not exist.
+    case screenPolicyFileMissing(file: String)
+    /// A screen policy file exists but cannot be read as UTF-8 text.
+    case screenPolicyFileUnreadable(file: String)
+    /// One line of a screen policy file is wrong: `entry` is the rule id or directive, `problem` says what is wrong.
+    case screenPolicyEntryInvalid(file: String, line: Int, entry: String, problem: String)
+    /// The policy folder as a whole is incomplete (for example a crisis category without any rule).
+    case screenPolicyIncomplete(problem: String)
     /// The policy folder was not found inside the package's resource bundle.
     case policyBundleMissing
 
@@ -37,6 +45,14 @@ public enum SafetyPolicyError: LocalizedError, Equatable, Sendable {
             return "crisis protocol file \(file) is malformed: \(problem)"
         case .protocolPolicyEntryInvalid(let file, let entry, let problem):
             return "crisis protocol \(file), entry '\(entry)': \(problem)"
+        case .screenPolicyFileMissing(let file):
+            return "crisis screen policy file missing: \(file)"
+        case .screenPolicyFileUnreadable(let file):
+            return "crisis screen policy file \(file) cannot be read as UTF-8 text"
+        case .screenPolicyEntryInvalid(let file, let line, let entry, let problem):
+            return "crisis screen policy \(file), line \(line), '\(entry)': \(problem)"
+        case .screenPolicyIncomplete(let problem):
+            return "crisis screen policy is incomplete: \(problem)"
         case .policyBundleMissing:
             return "the safety policy folder is missing from the LCSafety resource bundle"
         }
