@@ -29,9 +29,10 @@ struct LocalCounselCommand: AsyncParsableCommand {
         abstract: "On-device counseling language model runtime: nothing leaves this computer.",
         subcommands: [
             InfoCommand.self,
-            TranscriptCommand.self,
-            ScreenCommand.self,
             TokenizeCommand.self,
+            ScreenCommand.self,
+            ChatCommand.self,
+            TranscriptCommand.self,
         ]
     )
 

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The shipped `LCSafety.CrisisScreen` as the session's input screen.
+extension CrisisScreen: CrisisScreening {
+    /// Screens with the loaded policy (never throws; the policy was validated at load).
+    public func assess(_ text: String) throws -> CrisisAssessment {
+        let v = screen(text)
+        return CrisisAssessment(isCrisis: v.isCrisis, category: v.category.map { SafetyCategory(rawValue: $0.rawValue) },
+                                needsClarification: v.needsClarification, inProgress: v.inProgress,
+                                language: v.language)
+    }
+}
+
+/// The shipped `LCSafety.OutputFilter` as the session's reply filter.
+extension OutputFilter: ReplyFiltering {
+    /// A fresh hold-back stream for one reply.
+    public func makeReplyFilter() -> any ReplyFilter { StreamAdapter(inner: makeStream()) }
+
+    private struct StreamAdapter: ReplyFilter {
+        var inner: OutputStreamFilter
+        mutating func push(_ piece: String) -> ReplyFilterEvent { Self.map(inner.push(piece)) }
+        mutating func finish() -> ReplyFilterEvent { Self.map(inner.finish()) }
+        static func map(_ e: OutputStreamEvent) -> ReplyFilterEvent {
+            switch e {
+            case let .emit(text): return .emit(text)
+            case let .blocked(verdict):
+                return .blocked(SafetyCategory(rawValue: verdict.category?.rawValue ?? "blocked"))
+            }
+        }
+    }
+}
+
+/// The shipped `LCSafety.CrisisResponder` as the session's source of reviewed texts.
+extension CrisisResponder: CrisisResponding {
+    /// The reviewed crisis response for the assessment, in the message's language where texts exist.
+    public func crisisResponse(for assessment: CrisisAssessment, country: CountryCode?, followUp: Bool) -> String {
+        response(category: assessment.category?.rawValue, needsClarification: assessment.needsClarification,
+                 inProgress: assessment.inProgress, country: country?.rawValue, followUp: followUp,
+                 language: assessment.language.map(Self.baseLanguage))
+    }
+
+    /// The reviewed fallback for a blocked reply.
+    public func blockedReplyFallback(for category: SafetyCategory, country: CountryCode?, language: String?) -> String {
+        let verdict = OutputVerdict(category: OutputBlockCategory(rawValue: category.rawValue), reason: category.rawValue)
+        return safeFallback(for: verdict, country: country?.rawValue, language: language.map(Self.baseLanguage))
+    }
+
+    // "hi-Latn" → "hi": the responder's texts are keyed by ISO 639-1.
+    private static func baseLanguage(_ tag: String) -> String {
+        String(tag.split(separator: "-").first ?? Substring(tag))
+    }
+}
+
+extension SafetyLayer {
+    /// The policy shipped in the package: crisis screen, streaming output filter and crisis responder, each
+    /// loaded and validated now. Throws (and no session opens) when any part is missing or invalid.
+    public static func bundled() throws -> SafetyLayer {
+        SafetyLayer(screen: try CrisisScreen.bundled(), filter: try OutputFilter.bundled(),
+                    responder: try CrisisResponder.bundled())
+    }
+}

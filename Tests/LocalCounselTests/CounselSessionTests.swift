@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import LocalCounsel
+
+@Suite struct CounselSessionTests {
+    func open(reply: String = "I hear you.", country: String? = "DE", ctx: Int = 2048,
+              safety: @escaping @Sendable () throws -> SafetyLayer = { fakeSafety }) throws -> (CounselSession, SpyContext) {
+        let spy = SpyContext(contextLength: ctx, reply: reply)
+        let model = CounselModel(backend: SpyBackend(spy: spy), safety: safety)
+        let options = try SessionOptions(sampling: .greedy, maxTokens: 64, contextLength: ctx,
+                                         country: country.map { try CountryCode.parse($0) })
+        return (try model.openSession(options), spy)
+    }
+
+    func events(_ s: CounselSession, _ text: String) async throws -> [ChatEvent] {
+        var out: [ChatEvent] = []
+        for try await e in s.send(text) { out.append(e) }
+        return out
+    }
+
+    func text(_ events: [ChatEvent]) -> String {
+        events.compactMap { if case let .text(t) = $0 { t } else { nil } }.joined()
+    }
+
+    @Test func aCrisisMessageNeverReachesTheModel() async throws {
+        let (s, spy) = try open()
+        _ = try await events(s, "hello")
+        let callsBefore = spy.evaluateCalls
+        let crisis = "CRISIS I do not want to wake up tomorrow zqxj"
+        let e = try await events(s, crisis)
+        #expect(spy.evaluateCalls == callsBefore)   // not even evaluated: the model was not asked
+        guard case let .crisisDetected(notice) = e.first else { Issue.record("no crisis event"); return }
+        #expect(notice.category?.rawValue == "suicidal_ideation")
+        #expect(!notice.followUp)
+        #expect(text(e) == "CRISIS-RESPONSE DE")
+        guard case .completed(.crisisResponse, _) = e.last else { Issue.record("no completion"); return }
+        // Later turns run the model with the response as context, never the message.
+        _ = try await events(s, "thank you")
+        let needle = try ByteTokenizer().encode("zqxj", parseSpecial: false)
+        #expect(!spy.evaluated(contains: needle))
+        #expect(ByteTokenizer.text(spy.evaluatedTokens).contains("CRISIS-RESPONSE DE"))
+        // The session stays crisis-aware: the next crisis gets the follow-up response.
+        let e2 = try await events(s, "CRISIS again zqxj")
+        guard case let .crisisDetected(n2) = e2.first else { Issue.record("no crisis event"); return }
+        #expect(n2.followUp)
+        #expect(text(e2) == "FOLLOWUP-RESPONSE DE")
+        #expect(!spy.evaluated(contains: needle))
+    }
+
+    @Test func aBlockedSpanIsNeverYielded() async throws {
+        let (s, _) = try open(reply: "You could try FORBIDDEN things.")
+        let e = try await events(s, "hello")
+        let shown = text(e)
+        #expect(!shown.contains("FORBIDDEN"))
+        #expect(!shown.contains("FORBID"))
+        #expect(shown.hasPrefix("You could try "))
+        #expect(shown.hasSuffix("SAFE-FALLBACK"))
+        #expect(e.contains(.outputBlocked(SafetyCategory(rawValue: "method_detail"))))
+        guard case .completed(.outputBlocked, _) = e.last else { Issue.record("not completed as blocked"); return }
+        #expect(s.statistics.blockedReplies == 1)
+    }
+
+    @Test func aPartialMatchThatDoesNotCompleteIsShown() async throws {
+        let (s, _) = try open(reply: "FORBID nothing.")
+        let e = try await events(s, "hello")
+        #expect(text(e) == "FORBID nothing.")
+    }
+
+    @Test func failsClosedWhenSafetyCannotLoad() throws {
+        #expect(throws: CounselError.self) { _ = try open(safety: { throw FakeSafetyError.failed }) }
+    }
+
+    @Test func aFailingScreenStopsTheTurnWithoutTheModel() async throws {
+        let (s, spy) = try open()
+        await #expect(throws: CounselError.self) { _ = try await events(s, "BREAK now") }
+        #expect(spy.evaluateCalls == 0)
+    }
+
+    @Test func unknownCountryIsPassedAsUnknown() async throws {
+        let (s, _) = try open(country: nil)
+        #expect(text(try await events(s, "CRISIS")) == "CRISIS-RESPONSE ??")
+    }
+
+    @Test func concurrentSendsAreSerialised() async throws {
+        let (s, _) = try open(reply: "abc")
+        let results = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<8 { group.addTask { self.text(try await self.events(s, "m\(i)")) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: "abc", count: 8))
+        #expect(s.statistics.replies == 8)
+    }
+
+    @Test func cancelStopsTheCurrentReply() async throws {
+        let (s, spy) = try open(reply: String(repeating: "word ", count: 200), ctx: 4096)
+        spy.endsReply = false
+        spy.delayMicroseconds = 2000
+        var got: [ChatEvent] = []
+        for try await e in s.send("go") {
+            got.append(e)
+            if got.count == 3 { s.cancel() }
+        }
+        guard case let .completed(reason, stats) = got.last else { Issue.record("no completion"); return }
+        #expect(reason == .cancelled)
+        #expect(stats.generatedTokens < 64)
+    }
+
+    @Test func countryFromEnvironment() throws {
+        #expect(CountryCode.fromEnvironment(["LOCALCOUNSEL_COUNTRY": "fr", "LANG": "de_DE.UTF-8"])?.rawValue == "FR")
+        #expect(CountryCode.fromEnvironment(["LANG": "de_DE.UTF-8"])?.rawValue == "DE")
+        #expect(CountryCode.fromEnvironment(["LC_ALL": "en_GB.UTF-8@euro", "LANG": "de_DE"])?.rawValue == "GB")
+        #expect(CountryCode.fromEnvironment(["LANG": "C.UTF-8"]) == nil)
+        #expect(CountryCode.fromEnvironment([:]) == nil)
+        #expect(throws: CounselError.self) { try CountryCode.parse("USA") }
+    }
+
+    @Test func optionsAreValidated() {
+        #expect(throws: CounselError.self) { try SessionOptions(maxTokens: 0) }
+        #expect(throws: CounselError.self) { try SessionOptions(contextLength: 8) }
+        #expect(throws: CounselError.self) { try SessionOptions(threads: 0) }
+    }
+}
