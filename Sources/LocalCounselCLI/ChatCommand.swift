@@ -38,6 +38,11 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(name: .long, help: "ISO country code for helplines, e.g. US, DE.") var country: String?
     @Flag(name: .long, help: "Print each reply's figures (tokens, time to first token, tok/s) to stderr.")
     var stats = false
+    @Option(name: .long, help: ArgumentHelp(
+        "Save an encrypted transcript to this new file (owner-only; never overwrites). Without it nothing is written.",
+        discussion: "The passphrase comes from LOCALCOUNSEL_TRANSCRIPT_PASSPHRASE or is asked on the terminal.",
+        valueName: "path"))
+    var saveTranscript: String?
 
     func validate() throws {
         do { _ = try sessionOptions() } catch { throw ValidationError(error.localizedDescription) }
@@ -57,9 +62,14 @@ struct ChatCommand: AsyncParsableCommand {
         let path = try modelOptions.resolvedPath()
         let model = try ModelFileError.naming(path) { try CounselModel.load(path: path, threads: threads) }
         let session = try model.openSession(options)
+        // Created only after the model loaded, so a failed start leaves no file behind.
+        let transcript = try saveTranscript.map {
+            try TranscriptWriter(path: $0, passphrase: TranscriptPassphrase.obtain(confirm: true))
+        }
+        try transcript?.append(role: .system, text: options.systemPrompt)
         let interactive = isatty(STDIN_FILENO) == 1
-        let interrupts = InterruptHandler(session: session)
-        Console.err(Self.banner(country: options.country))
+        let interrupts = InterruptHandler(session: session, beforeQuit: { try? transcript?.close() })
+        Console.err(Self.banner(country: options.country, transcriptPath: saveTranscript))
         while true {
             if interactive { Console.err("you> ", newline: false) }
             guard let line = try Console.readLine(interactive: interactive) else { break }
@@ -69,17 +79,24 @@ struct ChatCommand: AsyncParsableCommand {
                 if try await command(message, session: session) { break }
                 continue
             }
+            try transcript?.append(role: .user, text: message)
             interrupts.replyStarted()
             defer { interrupts.replyEnded() }
+            var shown = ""  // what the person saw (reply, crisis response or fallback), for the transcript
             do {
-                for try await event in session.send(message) { show(event) }
+                for try await event in session.send(message) {
+                    if case let .text(piece) = event { shown += piece }
+                    show(event)
+                }
             } catch let error as CounselError {
                 throw error  // the safety layer failed: never go on unscreened
             } catch {
                 Console.out("")
                 Console.err("localcounsel: error: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)"))
             }
+            try transcript?.append(role: .assistant, text: shown)
         }
+        try transcript?.close()
         if interactive { Console.err("") }
     }
 
@@ -132,12 +149,12 @@ struct ChatCommand: AsyncParsableCommand {
         return line + "]"
     }
 
-    static func banner(country: CountryCode?) -> String {
+    static func banner(country: CountryCode?, transcriptPath: String? = nil) -> String {
         """
         localcounsel: a supportive listening chat.
           * You are talking to an AI, not a clinician or a person. It can be wrong, and it cannot diagnose
             or treat anything.
-          * It runs entirely on this computer: nothing you type leaves it, and nothing is saved.
+          * It runs entirely on this computer: nothing you type leaves it, and \(transcriptPath.map { "an encrypted transcript is saved to \($0)" } ?? "nothing is saved").
           * In an emergency, call your local emergency number (911 in the US, 112 in Europe) or a crisis
             line (988 in the US).\(country == nil ? " Tell me your country, or start with --country CC, for local lines." : "")
         Type /help for commands. Ctrl-C stops a reply; Ctrl-C twice at the prompt quits.
@@ -151,7 +168,7 @@ final class InterruptHandler {
     private let source: any DispatchSourceSignal
     private let state = InterruptState()
 
-    init(session: CounselSession) {
+    init(session: CounselSession, beforeQuit: @escaping @Sendable () -> Void = {}) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [state] in
@@ -159,6 +176,7 @@ final class InterruptHandler {
             case .cancelReply: session.cancel()
             case .warn: Console.err("\n(press Ctrl-C again to quit, or type /quit)\nyou> ", newline: false)
             case .quit:
+                beforeQuit()  // e.g. close the transcript so it reads back whole
                 Console.err("")
                 CLIExit.exit(.success)
             }
