@@ -66,14 +66,25 @@ import Testing
         try #require(PrivacyHarness.modelPresent)
         let m = PrivacyHarness.marker("chat")
         var input = PrivacyHarness.chatInput(marker: m)
-        // Error-provoking turns: a message far longer than the context, and a line of invalid UTF-8.
+        // Error-provoking turns: a message far longer than the context, an overdose in progress, an unknown command.
         input.append(Data((String(repeating: "please remember \(m) ", count: 400) + "\n").utf8))
-        input.append(Data("broken \(m) ".utf8))
-        input.append(contentsOf: [0xFF, 0xFE, 0xC0, 0x0A])
-        input.append(Data("I took all my pills an hour ago \(m)\nthanks \(m)\n".utf8))
+        input.append(Data("I took all my pills an hour ago \(m)\n/frobnicate \(m)\nthanks \(m)\n".utf8))
         let r = try Self.expectNoLeak(["chat", "--model", CLI.modelPath, "--ctx", "256", "--max-tokens", "6", "--seed", "1"],
                                       stdin: input, marker: m)
         #expect(r.exited(0), "the chat should survive bad turns and exit 0 at end of input: \(r)")
+    }
+
+    @Test(.enabled(if: PrivacyHarness.has("chat"), "chat has not landed in this build"))
+    func chatInvalidUTF8ErrorDoesNotEchoTheLine() throws {
+        try #require(PrivacyHarness.modelPresent)
+        let m = PrivacyHarness.marker("utf")
+        var input = Data("hello \(m)\nbroken \(m) ".utf8)
+        input.append(contentsOf: [0xFF, 0xFE, 0xC0, 0x0A])
+        // Documented: a piped line that is not UTF-8 ends the chat with exit 1 and a one-line error.
+        let r = try Self.expectNoLeak(["chat", "--model", CLI.modelPath, "--max-tokens", "4", "--seed", "1"],
+                                      stdin: input, marker: m)
+        #expect(r.exited(1), "\(r)")
+        #expect(r.stderrText.contains("UTF-8"), "\(r)")
     }
 
     @Test(.enabled(if: PrivacyHarness.has("chat"), "chat has not landed in this build"))
