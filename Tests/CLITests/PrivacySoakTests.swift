@@ -20,6 +20,7 @@ import Testing
         var seconds: Double?
         var seconds_to_stop_after_sigint: Double?
         var replied_after_sigint: Bool?
+        var reply_stopped_notice: Bool?
         var transcript_entries: Int?
         var stderr_tail: String?
     }
@@ -58,17 +59,18 @@ import Testing
     @Test(.enabled(if: PrivacyHarness.has("chat"), "chat has not landed in this build"))
     func sigintMidReplyStopsTheReplyNotTheProgram() throws {
         try Self.requireModel()
-        let r = try Self.runSoak(["--sigint-check", "--transcript"], timeout: 300)
+        let r = try Self.runSoak(["--sigint-check", "--transcript"], timeout: 600)
         #expect(r.ok, "\(r.problem ?? "") stderr: \(r.stderr_tail ?? "")")
         #expect(r.exit_code == 0)
         #expect(r.replied_after_sigint == true)
+        #expect(r.reply_stopped_notice == true, "the chat did not report the stopped reply")
         #expect((r.seconds_to_stop_after_sigint ?? 99) < 2, "the reply took \(r.seconds_to_stop_after_sigint ?? -1) s to stop")
     }
 
     @Test(.enabled(if: PrivacyHarness.has("chat"), "chat has not landed in this build"))
     func endOfInputMidReplyExitsCleanly() throws {
         try Self.requireModel()
-        let r = try Self.runSoak(["--eof-check", "--transcript"], timeout: 300)
+        let r = try Self.runSoak(["--eof-check", "--transcript"], timeout: 600)
         #expect(r.ok, "\(r.problem ?? "") stderr: \(r.stderr_tail ?? "")")
         #expect(r.exit_code == 0)
         #expect((r.transcript_entries ?? 0) >= 1)
