@@ -92,7 +92,8 @@ struct ChatCommand: AsyncParsableCommand {
         case let .completed(reason, s):
             Console.out("")
             if reason == .cancelled { Console.err("[reply stopped]") }
-            if stats { Console.err(Self.describe(s, reason)) }
+            if stats { Console.err(reason == .crisisResponse ? "[crisis_response: the model was not asked]"
+                                                             : Self.describe(s, reason)) }
         }
     }
 
