@@ -82,10 +82,14 @@ struct ChatCommand: AsyncParsableCommand {
             try transcript?.append(role: .user, text: message)
             interrupts.replyStarted()
             defer { interrupts.replyEnded() }
-            var shown = ""  // what the person saw (reply, crisis response or fallback), for the transcript
+            var shownText = ""  // what the person saw (reply, crisis response or fallback), for the transcript
             do {
+                var shown = false
                 for try await event in session.send(message) {
-                    if case let .text(piece) = event { shown += piece }
+                    // A blocked reply stops mid-way: the fallback starts on a line of its own.
+                    if case .outputBlocked = event, shown { Console.out("") }
+                    if case .text = event { shown = true }
+                    if case let .text(piece) = event { shownText += piece }
                     show(event)
                 }
             } catch let error as CounselError {
@@ -94,7 +98,7 @@ struct ChatCommand: AsyncParsableCommand {
                 Console.out("")
                 Console.err("localcounsel: error: " + ((error as? LocalizedError)?.errorDescription ?? "\(error)"))
             }
-            try transcript?.append(role: .assistant, text: shown)
+            try transcript?.append(role: .assistant, text: shownText)
         }
         try transcript?.close()
         if interactive { Console.err("") }
@@ -109,7 +113,8 @@ struct ChatCommand: AsyncParsableCommand {
         case let .completed(reason, s):
             Console.out("")
             if reason == .cancelled { Console.err("[reply stopped]") }
-            if stats { Console.err(Self.describe(s, reason)) }
+            if stats { Console.err(reason == .crisisResponse ? "[crisis_response: the model was not asked]"
+                                                             : Self.describe(s, reason)) }
         }
     }
 
@@ -156,7 +161,7 @@ struct ChatCommand: AsyncParsableCommand {
             or treat anything.
           * It runs entirely on this computer: nothing you type leaves it, and \(transcriptPath.map { "an encrypted transcript is saved to \($0)" } ?? "nothing is saved").
           * In an emergency, call your local emergency number (911 in the US, 112 in Europe) or a crisis
-            line (988 in the US).\(country == nil ? " Tell me your country, or start with --country CC, for local lines." : "")
+            line (988 in the US).\(country == nil ? " Start with --country CC (e.g. --country GB) for local lines." : "")
         Type /help for commands. Ctrl-C stops a reply; Ctrl-C twice at the prompt quits.
         """
     }
@@ -213,9 +218,6 @@ enum Console {
         var errorDescription: String? { "a line of stdin is not valid UTF-8" }
     }
 
-    // A FILE of our own over fd 0: the chat loop is its only reader.
-    nonisolated(unsafe) private static let input = fdopen(STDIN_FILENO, "r")
-
     static func out(_ text: String, newline: Bool = true) { write(1, newline ? text + "\n" : text) }
     static func err(_ text: String, newline: Bool = true) { write(2, newline ? text + "\n" : text) }
 
@@ -232,19 +234,43 @@ enum Console {
     /// One line without its newline; nil at end of input. A line that is not UTF-8 is skipped with a notice
     /// when interactive and is an error when piped (it is never given to the model either way).
     static func readLine(interactive: Bool) throws -> String? {
-        while true {
-            var buffer: UnsafeMutablePointer<CChar>?
-            var capacity = 0
-            defer { free(buffer) }
-            let n = getline(&buffer, &capacity, input)
-            if n < 0 { return nil }
-            guard let buffer else { return nil }
-            var bytes = UnsafeRawBufferPointer(start: buffer, count: n)
-            if bytes.last == UInt8(ascii: "\n") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
-            if bytes.last == UInt8(ascii: "\r") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+        while let bytes = input.nextLine() {
             if let line = String(validating: bytes, as: UTF8.self) { return line }
             if !interactive { throw InputError.invalidUTF8 }
             err("(that line was not valid UTF-8 and was skipped)")
+        }
+        return nil
+    }
+
+    // Raw read(2) on fd 0 rather than a stdio FILE: a FILE stays locked while a read blocks, and exiting from
+    // the Ctrl-C handler flushes every FILE, which would then wait forever.
+    nonisolated(unsafe) private static var input = LineReader()
+}
+
+/// Splits stdin into lines with read(2), holding at most one partial line.
+struct LineReader {
+    private var buffer: [UInt8] = []
+    private var atEnd = false
+
+    /// The next line without "\n" or "\r\n"; the last line may lack a newline; nil at end of input.
+    mutating func nextLine() -> [UInt8]? {
+        while true {
+            if let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(buffer[..<nl])
+                buffer.removeSubrange(...nl)
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                return line
+            }
+            if atEnd {
+                if buffer.isEmpty { return nil }
+                defer { buffer.removeAll() }
+                return buffer
+            }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { atEnd = true; continue }
+            buffer.append(contentsOf: chunk[..<n])
         }
     }
 }

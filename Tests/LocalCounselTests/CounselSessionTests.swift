@@ -91,18 +91,38 @@ import Testing
         #expect(s.statistics.replies == 8)
     }
 
+    func openLong() throws -> (CounselSession, SpyContext) {
+        let spy = SpyContext(contextLength: 8192, reply: "")
+        spy.endsReply = false   // the fake model never ends its turn
+        let model = CounselModel(backend: SpyBackend(spy: spy), safety: { fakeSafety })
+        return (try model.openSession(try SessionOptions(sampling: .greedy, maxTokens: 4000, contextLength: 8192)), spy)
+    }
+
     @Test func cancelStopsTheCurrentReply() async throws {
-        let (s, spy) = try open(reply: String(repeating: "word ", count: 200), ctx: 4096)
-        spy.endsReply = false
-        spy.delayMicroseconds = 2000
-        var got: [ChatEvent] = []
-        for try await e in s.send("go") {
-            got.append(e)
-            if got.count == 3 { s.cancel() }
-        }
-        guard case let .completed(reason, stats) = got.last else { Issue.record("no completion"); return }
+        let (s, spy) = try openLong()
+        spy.onEvaluate = { calls in if calls == 6 { s.cancel() } }   // from another thread, mid-reply
+        let e = try await events(s, "go")
+        guard case let .completed(reason, stats) = e.last else { Issue.record("no completion"); return }
         #expect(reason == .cancelled)
-        #expect(stats.generatedTokens < 64)
+        #expect(stats.generatedTokens <= 7)
+        // The session goes on.
+        spy.onEvaluate = { calls in if calls == 12 { s.cancel() } }
+        guard case .completed(.cancelled, _) = try await events(s, "again").last else { Issue.record("no completion"); return }
+    }
+
+    @Test func cancellingTheConsumingTaskStopsTheReply() async throws {
+        let (s, spy) = try openLong()
+        spy.delayMicroseconds = 1000
+        let consumer = Task {
+            for try await _ in s.send("go") { }
+        }
+        while spy.evaluateCalls < 3 { try await Task.sleep(for: .milliseconds(1)) }
+        consumer.cancel()
+        _ = await consumer.result
+        spy.delayMicroseconds = 0
+        spy.onEvaluate = { calls in if calls > 0 { s.cancel() } }
+        _ = try await events(s, "next")   // queued behind the first reply: runs once it has stopped
+        #expect(spy.evaluateCalls < 1000)
     }
 
     @Test func countryFromEnvironment() throws {

@@ -64,6 +64,7 @@ final class SpyContext: InferenceContext, @unchecked Sendable {
     var reply: [Int32]
     var endsReply = true
     var delayMicroseconds: UInt32 = 0
+    var onEvaluate: ((Int) -> Void)?   // called with the call count, on the generating thread
     private(set) var position = 0
     private(set) var evaluatedTokens: [Int32] = []   // every token ever evaluated, in order
     private(set) var evaluateCalls = 0
@@ -84,6 +85,7 @@ final class SpyContext: InferenceContext, @unchecked Sendable {
         guard position + tokens.count <= contextLength else { throw SpyError.overflow(position + tokens.count) }
         evaluateCalls += 1
         if delayMicroseconds > 0 { usleep(delayMicroseconds) }
+        onEvaluate?(evaluateCalls)
         evaluatedTokens += tokens
         cache += tokens
         position += tokens.count
