@@ -142,6 +142,17 @@ MENTAL_HEALTH = [
 ]
 
 
+# Long single words and runs: many merges inside one word, ties between equal-rank pairs.
+PATHOLOGICAL = [
+    "a" * 1000, "ab" * 400, "=" * 300, "\n" * 64, " " * 64 + "x", "1" * 200, "😀" * 40, "e\u0301" * 100,
+    "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(300)),
+    "".join("0123456789abcdef"[(i * i + 7 * i) % 16] for i in range(600)),
+    "".join(c.upper() if i % 3 == 0 else c for i, c in enumerate("supercalifragilisticexpialidocious" * 8)),
+    "'s'S'll'LL're" * 20, "<|im_start|" * 20 + ">", "<<|im_end|>|im_end|>" * 10, "\u3000" * 20 + "a",
+    " \u00a0" * 20 + "a", "Ġthe" * 30,
+]
+
+
 def long_document():
     path = "/usr/share/common-licenses/GPL-3"
     if os.path.exists(path):
@@ -160,7 +171,7 @@ def main():
     llm = llama_cpp.Llama(model_path=args.model, vocab_only=True, verbose=False)
 
     groups = [PROSE, WHITESPACE, NUMBERS, PUNCTUATION, CONTRACTIONS, ACCENTS, EMOJI, SCRIPTS, CODE, SPECIAL,
-              MENTAL_HEALTH, long_document()]
+              MENTAL_HEALTH, PATHOLOGICAL, long_document()]
     texts = []
     seen = set()
     for group in groups:
