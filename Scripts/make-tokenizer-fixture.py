@@ -8,6 +8,7 @@ The reference is llama-cpp-python (it builds llama.cpp from source):
 Usage: Scripts/make-tokenizer-fixture.py [--model PATH]
 """
 import argparse
+import ctypes
 import json
 import os
 import subprocess
@@ -188,8 +189,20 @@ def main():
             "special": llm.tokenize(b, add_bos=False, special=True),
             "plain": llm.tokenize(b, add_bos=False, special=False),
         })
+    # Token pieces (llama_token_to_piece with special=True) for a sample of ids: all specials and byte
+    # tokens at the start of the vocabulary, then every 97th id.
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
+    n_vocab = llama_cpp.llama_vocab_n_tokens(vocab)
+    buf = ctypes.create_string_buffer(4096)
+    piece_ids = list(range(0, min(400, n_vocab))) + list(range(400, n_vocab, 97))
+    pieces = []
+    for i in piece_ids:
+        n = llama_cpp.llama_token_to_piece(vocab, i, buf, len(buf), 0, True)
+        pieces.append({"id": i, "hex": buf.raw[:n].hex()})
+
     fixture = {
         "model": os.path.basename(args.model),
+        "pieces": pieces,
         "reference": f"llama-cpp-python {llama_cpp.__version__}: tokenize(text, add_bos=False, special=True|False)",
         "cases": cases,
     }

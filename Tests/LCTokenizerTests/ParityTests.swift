@@ -26,6 +26,15 @@ import LCTokenizer
         #expect(mismatches == 0)
     }
 
+    @Test func tokenPiecesMatchLlamaCpp() throws {
+        let tokenizer = try TokenizerTestSupport.realTokenizer.get()
+        let pieces = try #require(try TokenizerTestSupport.loadParityFile(TokenizerTestSupport.fixtureURL).pieces)
+        #expect(pieces.count > 800)
+        for p in pieces {
+            #expect(tokenizer.piece(p.id) == p.bytes, "piece of id \(p.id)")
+        }
+    }
+
     /// The large random differential check (Scripts/fuzz-tokenizer writes the corpus from llama.cpp and
     /// runs this test with LOCALCOUNSEL_TOKENIZER_CORPUS set). Without the variable it is skipped, and
     /// reported as skipped.

@@ -41,6 +41,21 @@ enum TokenizerTestSupport {
         let pre: String?
         let reference: String
         let cases: [ParityCase]
+        /// llama.cpp's piece (token_to_piece, special = true) of a sample of ids, as hex.
+        let pieces: [PieceCase]?
+    }
+
+    struct PieceCase: Decodable {
+        let id: TokenID
+        let hex: String
+
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            var it = hex.utf8.makeIterator()
+            func nibble(_ c: UInt8) -> UInt8 { c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10 }
+            while let hi = it.next(), let lo = it.next() { out.append(nibble(hi) << 4 | nibble(lo)) }
+            return out
+        }
     }
 
     static func loadParityFile(_ url: URL) throws -> ParityFile {
