@@ -180,6 +180,10 @@ extension BPETokenizer {
             out.append(id)
             return
         }
+        if m <= Self.shortWordLimit {
+            mergeShortWord(word, &out)
+            return
+        }
         if scratch.symbols.count < m {
             let size = max(m, 64)
             scratch.symbols = [Int32](repeating: 0, count: size)
@@ -237,6 +241,50 @@ extension BPETokenizer {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+extension BPETokenizer {
+    /// Words up to this many bytes are merged by scanning for the best pair instead of using a heap.
+    static let shortWordLimit = 32
+
+    /// Merges a short word (most words are): the candidate pair after each symbol is kept in an array and
+    /// the next merge is found by a scan, which beats a heap for a handful of symbols. The order is the
+    /// same: lowest rank first, leftmost among equals (equal entries mean the same pair, and the scan keeps
+    /// the first).
+    func mergeShortWord(_ word: UnsafeBufferPointer<UInt8>, _ out: inout [TokenID]) {
+        let m = word.count
+        let merges = self.merges
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: m) { sym in      // (m) symbol token ids
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: m) { pair in  // (m) merge of (i, i + 1)
+                byteTokens.withUnsafeBufferPointer { byteTok in
+                    for i in 0..<m { sym[i] = byteTok[Int(word[i])] }
+                }
+                var n = m
+                for i in 0..<(n - 1) { pair[i] = merges.lookup(left: sym[i], right: sym[i + 1]) ?? .max }
+                while n > 1 {
+                    var best = UInt64.max
+                    var at = -1
+                    for i in 0..<(n - 1) where pair[i] < best {
+                        best = pair[i]
+                        at = i
+                    }
+                    if at < 0 { break }
+                    sym[at] = Int32(truncatingIfNeeded: best)
+                    // Remove symbol at + 1; pairs after it move down one place.
+                    var j = at + 1
+                    while j < n - 1 {
+                        sym[j] = sym[j + 1]
+                        if j + 1 < n - 1 { pair[j] = pair[j + 1] }
+                        j += 1
+                    }
+                    n -= 1
+                    if at > 0 { pair[at - 1] = merges.lookup(left: sym[at - 1], right: sym[at]) ?? .max }
+                    if at < n - 1 { pair[at] = merges.lookup(left: sym[at], right: sym[at + 1]) ?? .max }
+                }
+                for i in 0..<n where sym[i] >= 0 { out.append(sym[i]) }  // an absent byte is dropped
             }
         }
     }
