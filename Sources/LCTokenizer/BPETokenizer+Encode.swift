@@ -182,8 +182,15 @@ extension BPETokenizer {
         }
         if m <= Self.shortWordLimit {
             mergeShortWord(word, &out)
-            return
+        } else {
+            mergeLongWord(word, &out, &scratch)
         }
+    }
+
+    /// Merges a word with a priority queue of candidate pairs (llama.cpp's method; O(m log m) for long
+    /// words). Stale candidates are skipped when popped.
+    func mergeLongWord(_ word: UnsafeBufferPointer<UInt8>, _ out: inout [TokenID], _ scratch: inout EncodeScratch) {
+        let m = word.count
         if scratch.symbols.count < m {
             let size = max(m, 64)
             scratch.symbols = [Int32](repeating: 0, count: size)
