@@ -8,8 +8,8 @@ import Darwin
 struct EncodeScratch {
     var cps: [UInt32] = []      // (fragment code points)
     var cls: [UInt8] = []       // (fragment code points) UnicodeClass bytes
-    var offsets: [Int32] = []   // (fragment code points + 1) byte offset of each code point
-    var ends: [Int32] = []      // (words) end code point index of each word
+    var offsets: [Int] = []     // (fragment code points + 1) byte offset of each code point
+    var ends: [Int] = []        // (words) end code point index of each word
     var symbols: [Int32] = []   // (word bytes) token id of each symbol; -1 once merged away,
                                 // `BPETokenizer.absentByte` for a byte without a token
     var prev: [Int32] = []      // (word bytes) previous live symbol, -1 at the start
@@ -108,7 +108,7 @@ extension BPETokenizer {
         if scratch.cps.count < length {
             scratch.cps = [UInt32](repeating: 0, count: length)
             scratch.cls = [UInt8](repeating: 0, count: length)
-            scratch.offsets = [Int32](repeating: 0, count: length + 1)
+            scratch.offsets = [Int](repeating: 0, count: length + 1)
         }
         let classes = UnicodeClassTable.shared
         // Decode UTF-8 (valid: it comes from a String; a malformed byte would count as one U+FFFD).
@@ -121,11 +121,11 @@ extension BPETokenizer {
                         let (cp, len) = Self.decodeScalar(bytes, i, end)
                         cps[count] = cp
                         cls[count] = cp < 0x80 ? Self.asciiClasses[Int(cp)] : classes.classOf(cp)
-                        offs[count] = Int32(i)
+                        offs[count] = i
                         count += 1
                         i += len
                     }
-                    offs[count] = Int32(end)
+                    offs[count] = end
                 }
             }
         }
@@ -137,8 +137,8 @@ extension BPETokenizer {
         }
         var wordStart = 0
         for k in 0..<scratch.ends.count {
-            let wordEnd = Int(scratch.ends[k])
-            let b0 = Int(scratch.offsets[wordStart]), b1 = Int(scratch.offsets[wordEnd])
+            let wordEnd = scratch.ends[k]
+            let b0 = scratch.offsets[wordStart], b1 = scratch.offsets[wordEnd]
             encodeWord(UnsafeBufferPointer(rebasing: bytes[b0..<b1]), &out, &scratch)
             wordStart = wordEnd
         }
