@@ -9,6 +9,8 @@ struct LocalCounselCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self,
             TokenizeCommand.self,
+            GenerateCommand.self,
+            PerplexityCommand.self,
         ]
     )
 }

@@ -41,7 +41,7 @@ import LCModel
         let a = try InferenceState(model: model, options: options), b = try InferenceState(model: model, options: options)
         let batched = Array(try a.evaluate(small))
         var single: [Float] = []
-        for t in small { single = Array(try b.evaluate([t])) }
+        for t in small { single = Array(try b.evaluate(token: t)) }
         #expect(batched == single, "a short batch differs from the same tokens one at a time")
         // A whole prompt through sgemm (Float activations) vs 8-bit activations one token at a time.
         a.reset(); b.reset()
