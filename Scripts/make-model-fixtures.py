@@ -135,6 +135,17 @@ def perplexity(model, flash, path, n_ctx):
             "chunks": chunks}
 
 
+def library_versions():
+    """llama.cpp's own version is not exposed; the shipped libraries carry ggml's and libllama's."""
+    lib = os.path.join(os.path.dirname(llama_cpp.__file__), "lib")
+    out = {}
+    for name in sorted(os.listdir(lib)) if os.path.isdir(lib) else []:
+        for stem in ("libggml-base.so.", "libllama.so."):
+            if name.startswith(stem) and name.count(".") >= 4:
+                out[stem.split(".")[0][3:] + "_version"] = name[len(stem):]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=os.path.join(ROOT, "models/SmolLM2-135M-Instruct.Q4_1.gguf"))
@@ -145,7 +156,8 @@ def main():
 
     meta = {"llama_cpp_python": llama_cpp.__version__, "n_threads": THREADS, "n_ctx": 512, "n_batch": 512,
             "system_info": llama_cpp.llama_print_system_info().decode(), "machine": platform.machine(),
-            "model": os.path.basename(args.model)}
+            "model": os.path.basename(args.model), "flash_attn": "both, as flash_on / flash_off",
+            **library_versions()}
 
     on, off = load(args.model, True), load(args.model, False)
 
