@@ -103,7 +103,7 @@ struct LanguageScreen: Sendable {
                 index = end
                 continue
             }
-            for token in Self.apostrophes(base[index], elisions: elisions) {
+            func add(_ token: String) {
                 if let replacement = rewrites[token] {
                     replacement.forEach(append)
                 } else if let fixed = corrector.correct(token, known: knownWords) {
@@ -111,6 +111,12 @@ struct LanguageScreen: Sendable {
                 } else {
                     append(token)
                 }
+            }
+            let token = base[index]
+            if token.utf8.contains(0x27) {
+                Self.apostrophes(token, elisions: elisions).forEach(add)
+            } else {
+                add(token)
             }
             index += 1
         }
