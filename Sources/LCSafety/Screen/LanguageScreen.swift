@@ -193,9 +193,12 @@ struct LanguageScreen: Sendable {
             if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
             if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans, clause) { continue }
             if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
-            // A general question about a topic word is not a crisis; one about the writer's own state may be.
+            // A general question about a topic word is not a crisis; one about the writer's own state may be
+            // ("are my suicidal thoughts serious?"), so a nearby first-person subject keeps it.
             if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]),
-               !selfClauses.contains(clause[hit.start]) { continue }
+               !selfClauses.contains(clause[hit.start]) || Self.nearestSubject(before: hit.start, subjects, stream) != false {
+                continue
+            }
             if !rule.flags.contains(.selfSubject), Self.resolvable.contains(category),
                Self.subjectIsOther(before: hit.start, subjects, stream) {
                 category = .thirdParty
@@ -235,6 +238,12 @@ struct LanguageScreen: Sendable {
 
     /// The nearest subject phrase before `start` in the same sentence (within ten tokens) names someone else.
     private static func subjectIsOther(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool {
+        nearestSubject(before: start, subjects, stream) ?? false
+    }
+
+    /// Whether the nearest subject phrase before `start` (same sentence, within ten tokens) is someone else
+    /// (true), the writer (false), or there is none (nil).
+    private static func nearestSubject(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool? {
         var best: (end: Int, other: Bool)? = nil
         for (match, other) in subjects where match.end <= start + 1 && match.start < start && start - match.end <= 10 {
             var crossesSentence = false
@@ -243,6 +252,6 @@ struct LanguageScreen: Sendable {
             if crossesSentence { continue }
             if best == nil || match.end > best!.end || (match.end == best!.end && other) { best = (match.end, other) }
         }
-        return best?.other ?? false
+        return best?.other
     }
 }
