@@ -15,6 +15,8 @@ struct LanguageScreen: Sendable {
     private let knownWords: Set<String>
     private let rewrites: [String: [String]]
     private let elisions: Set<String>
+    private let clitics: [String: [String]]
+    private let rewrittenWords: Set<String>
     private let corrector: TypoCorrector
     private let markerWords: Set<String>
     private let negationIds: Set<Int32>
@@ -48,6 +50,8 @@ struct LanguageScreen: Sendable {
         knownWords = words.union(file.markerWords).union(file.rewrites.values.joined())
         rewrites = file.rewrites
         elisions = file.elisions
+        clitics = file.clitics
+        rewrittenWords = Set(file.rewrites.keys)
         corrector = TypoCorrector(targets: crisisWords)
         markerWords = file.markerWords
         negationIds = Set(file.negations.compactMap { vocabulary[$0] })
@@ -114,7 +118,7 @@ struct LanguageScreen: Sendable {
             }
             let token = base[index]
             if token.utf8.contains(0x27) {
-                Self.apostrophes(token, elisions: elisions).forEach(add)
+                Self.apostrophes(token, elisions: elisions, clitics: clitics, rewritten: rewrittenWords).forEach(add)
             } else {
                 add(token)
             }
@@ -124,12 +128,18 @@ struct LanguageScreen: Sendable {
         return TokenStream(texts: texts, ids: ids, pauseBefore: pauses, sentenceStartId: sentenceStartId)
     }
 
-    /// Resolves apostrophes inside a word: an elided prefix this language declares is split off (`j'ai` →
-    /// `j`, `ai`; `qu'il` → `qu`, `il`), any other apostrophe is dropped (`don't` → `dont`), so a word typed
-    /// with or without its apostrophe meets the same rule.
-    static func apostrophes(_ token: String, elisions: Set<String>) -> [String] {
+    /// Resolves apostrophes inside a word: a declared clitic ending is split off and expanded (`life's` →
+    /// `life is`), a declared elided prefix is split off (`j'ai` → `j`, `ai`), any other apostrophe is dropped
+    /// (`don't` → `dont`), so a word typed with or without its apostrophe meets the same rule.
+    static func apostrophes(_ token: String, elisions: Set<String>, clitics: [String: [String]] = [:],
+                            rewritten: Set<String> = []) -> [String] {
         guard token.contains("'") else { return [token] }
         let parts = token.split(separator: "'").map(String.init)
+        let joined = TextNormalizer.collapse(parts.joined())
+        if rewritten.contains(joined) { return [joined] }                 // "it's" → "its" → rewrite "it is"
+        if parts.count == 2, let expansion = clitics[parts[1]] {
+            return [TextNormalizer.collapse(parts[0])] + expansion       // "life's" → "life is", "i'm" → "i am"
+        }
         if parts.count >= 2, elisions.contains(parts[0]) {
             return [parts[0], TextNormalizer.collapse(parts.dropFirst().joined())]
         }
