@@ -4,7 +4,8 @@ import Testing
 
 /// Measures the crisis screen on the labelled sets. The development set is what the rules were written
 /// against; the held-out set was written before any rule and not used for tuning, so it estimates how the screen
-/// does on messages it has not seen.
+/// does on messages it has not seen. Held-out-2 and -3 were each written blind and run once (their first-run
+/// figures are in the report), then used for tuning; here they guard against regressions.
 @Suite("Crisis screen accuracy")
 struct ScreenAccuracyTests {
     @Test("dev set: crisis recall ≥ 0.97 and false alarms ≤ 0.05, every category and language covered")
@@ -38,6 +39,16 @@ struct ScreenAccuracyTests {
         // A floor below the measured figures: it catches a regression, it is not the target.
         #expect(ScreenScores.rate(scores.recall["ALL"]!) >= HeldOutFloor.recall)
         #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= HeldOutFloor.falseAlarms)
+    }
+
+    @Test("later blind sets (held-out-2, held-out-3): tuned on after their first run, now regression sets",
+          arguments: ["screen-heldout2.jsonl", "screen-heldout3.jsonl"])
+    func laterRounds(name: String) throws {
+        let set = try LabelledMessage.load(name)
+        let scores = ScreenScores(try CrisisScreen.bundled(), set)
+        print(scores.table(title: "\(name) (\(set.count) messages; blind at first run, used for tuning since)"))
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= 0.95)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.05)
     }
 
     @Test("mean time per message is printed; bound is generous (timing is a benchmark, not a unit test)")
