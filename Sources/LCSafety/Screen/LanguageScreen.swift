@@ -209,6 +209,7 @@ struct LanguageScreen: Sendable {
                !selfClauses.contains(clause[hit.start]) || Self.nearestSubject(before: hit.start, subjects, stream) != false {
                 continue
             }
+            if rule.flags.contains(.mine), Self.nearestSubject(before: hit.start, subjects, stream) != false { continue }
             if !rule.flags.contains(.selfSubject), Self.resolvable.contains(category),
                Self.subjectIsOther(before: hit.start, subjects, stream) {
                 category = .thirdParty

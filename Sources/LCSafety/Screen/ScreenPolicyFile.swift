@@ -16,7 +16,7 @@ import Foundation
 ///   `@define SELF = (myself|my self)` a macro for `$SELF`
 ///   `@crisis suicidal_ideation`      starts a section of crisis rules of that category
 ///   `@idiom` `@context` `@question` `@breaker` `@boundary` `@subject-self` `@subject-other`  guard sections
-///   `<id> [flags] : <pattern>`       a rule; flags: `!` `now` `ask` `weak` `self` `noneg` (crisis rules only)
+///   `<id> [flags] : <pattern>`       a rule; flags: `!` `now` `ask` `weak` `self` `noneg` `mine` (crisis rules only)
 struct ScreenPolicyFile: Sendable {
     struct RawRule: Sendable {
         let line: Int
