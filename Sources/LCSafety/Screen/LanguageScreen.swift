@@ -15,6 +15,8 @@ struct LanguageScreen: Sendable {
     private let knownWords: Set<String>
     private let rewrites: [String: [String]]
     private let elisions: Set<String>
+    private let clitics: [String: [String]]
+    private let rewrittenWords: Set<String>
     private let corrector: TypoCorrector
     private let markerWords: Set<String>
     private let negationIds: Set<Int32>
@@ -48,6 +50,8 @@ struct LanguageScreen: Sendable {
         knownWords = words.union(file.markerWords).union(file.rewrites.values.joined())
         rewrites = file.rewrites
         elisions = file.elisions
+        clitics = file.clitics
+        rewrittenWords = Set(file.rewrites.keys)
         corrector = TypoCorrector(targets: crisisWords)
         markerWords = file.markerWords
         negationIds = Set(file.negations.compactMap { vocabulary[$0] })
@@ -103,7 +107,7 @@ struct LanguageScreen: Sendable {
                 index = end
                 continue
             }
-            for token in Self.apostrophes(base[index], elisions: elisions) {
+            func add(_ token: String) {
                 if let replacement = rewrites[token] {
                     replacement.forEach(append)
                 } else if let fixed = corrector.correct(token, known: knownWords) {
@@ -112,18 +116,30 @@ struct LanguageScreen: Sendable {
                     append(token)
                 }
             }
+            let token = base[index]
+            if token.utf8.contains(0x27) {
+                Self.apostrophes(token, elisions: elisions, clitics: clitics, rewritten: rewrittenWords).forEach(add)
+            } else {
+                add(token)
+            }
             index += 1
         }
         let ids = texts.map { vocabulary[$0] ?? -1 }
         return TokenStream(texts: texts, ids: ids, pauseBefore: pauses, sentenceStartId: sentenceStartId)
     }
 
-    /// Resolves apostrophes inside a word: an elided prefix this language declares is split off (`j'ai` →
-    /// `j`, `ai`; `qu'il` → `qu`, `il`), any other apostrophe is dropped (`don't` → `dont`), so a word typed
-    /// with or without its apostrophe meets the same rule.
-    static func apostrophes(_ token: String, elisions: Set<String>) -> [String] {
+    /// Resolves apostrophes inside a word: a declared clitic ending is split off and expanded (`life's` →
+    /// `life is`), a declared elided prefix is split off (`j'ai` → `j`, `ai`), any other apostrophe is dropped
+    /// (`don't` → `dont`), so a word typed with or without its apostrophe meets the same rule.
+    static func apostrophes(_ token: String, elisions: Set<String>, clitics: [String: [String]] = [:],
+                            rewritten: Set<String> = []) -> [String] {
         guard token.contains("'") else { return [token] }
         let parts = token.split(separator: "'").map(String.init)
+        let joined = TextNormalizer.collapse(parts.joined())
+        if rewritten.contains(joined) { return [joined] }                 // "it's" → "its" → rewrite "it is"
+        if parts.count == 2, let expansion = clitics[parts[1]] {
+            return [TextNormalizer.collapse(parts[0])] + expansion       // "life's" → "life is", "i'm" → "i am"
+        }
         if parts.count >= 2, elisions.contains(parts[0]) {
             return [parts[0], TextNormalizer.collapse(parts.dropFirst().joined())]
         }
@@ -187,9 +203,13 @@ struct LanguageScreen: Sendable {
             if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
             if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans, clause) { continue }
             if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
-            // A general question about a topic word is not a crisis; one about the writer's own state may be.
+            // A general question about a topic word is not a crisis; one about the writer's own state may be
+            // ("are my suicidal thoughts serious?"), so a nearby first-person subject keeps it.
             if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]),
-               !selfClauses.contains(clause[hit.start]) { continue }
+               !selfClauses.contains(clause[hit.start]) || Self.nearestSubject(before: hit.start, subjects, stream) != false {
+                continue
+            }
+            if rule.flags.contains(.mine), Self.nearestSubject(before: hit.start, subjects, stream) != false { continue }
             if !rule.flags.contains(.selfSubject), Self.resolvable.contains(category),
                Self.subjectIsOther(before: hit.start, subjects, stream) {
                 category = .thirdParty
@@ -229,6 +249,12 @@ struct LanguageScreen: Sendable {
 
     /// The nearest subject phrase before `start` in the same sentence (within ten tokens) names someone else.
     private static func subjectIsOther(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool {
+        nearestSubject(before: start, subjects, stream) ?? false
+    }
+
+    /// Whether the nearest subject phrase before `start` (same sentence, within ten tokens) is someone else
+    /// (true), the writer (false), or there is none (nil).
+    private static func nearestSubject(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool? {
         var best: (end: Int, other: Bool)? = nil
         for (match, other) in subjects where match.end <= start + 1 && match.start < start && start - match.end <= 10 {
             var crossesSentence = false
@@ -237,6 +263,6 @@ struct LanguageScreen: Sendable {
             if crossesSentence { continue }
             if best == nil || match.end > best!.end || (match.end == best!.end && other) { best = (match.end, other) }
         }
-        return best?.other ?? false
+        return best?.other
     }
 }

@@ -7,13 +7,16 @@ import Foundation
 ///   `@words the and you`             words that mark the language (to name the language of a verdict)
 ///   `@negation not never dont`       words that negate a crisis phrase starting up to five tokens later
 ///   `@negation-after nahi`           words that negate a crisis phrase ending up to three tokens before
+///   `@clitic m = am`                 an ending split off at an apostrophe and expanded (`i'm` → `i am`); an
+///                                    empty expansion drops it (`@clitic s =`: `mom's` → `mom`); a word whose
+///                                    apostrophe-free form is a rewrite (`it's` → `its` → `it is`) is rewritten instead
 ///   `@elision j m t s l d n c qu`    prefixes split off at an apostrophe (`j'ai` → `j ai`); other apostrophes
 ///                                    are dropped (`don't` → `dont`)
 ///   `@rewrite wanna = want to`       token rewrites applied to text and rules alike (slang, contractions)
 ///   `@define SELF = (myself|my self)` a macro for `$SELF`
 ///   `@crisis suicidal_ideation`      starts a section of crisis rules of that category
 ///   `@idiom` `@context` `@question` `@breaker` `@boundary` `@subject-self` `@subject-other`  guard sections
-///   `<id> [flags] : <pattern>`       a rule; flags: `!` `now` `ask` `weak` `self` `noneg` (crisis rules only)
+///   `<id> [flags] : <pattern>`       a rule; flags: `!` `now` `ask` `weak` `self` `noneg` `mine` (crisis rules only)
 struct ScreenPolicyFile: Sendable {
     struct RawRule: Sendable {
         let line: Int
@@ -29,6 +32,7 @@ struct ScreenPolicyFile: Sendable {
     let negations: Set<String>
     let negationsAfter: Set<String>
     let rewrites: [String: [String]]
+    let clitics: [String: [String]]
     let rules: [RawRule]
 
     /// Parses `text`, the content of `file` (a name relative to the policy folder, used in errors).
@@ -51,10 +55,22 @@ struct ScreenPolicyFile: Sendable {
         var negationAfterWords: [String] = []
         var rewrites: [String: [String]] = [:]
         var elisions: Set<String> = []
-        for (number, line) in lines where line.hasPrefix("@") && line.split(separator: " ").first == "@elision" {
-            let (_, rest) = Self.splitDirective(line)
-            for w in rest.split(separator: " ") { elisions.formUnion(Self.baseWords(String(w), elisions: [])) }
-            guard !rest.isEmpty else { throw invalid(number, "@elision", "needs at least one word") }
+        var clitics: [String: [String]] = [:]
+        for (number, line) in lines where line.hasPrefix("@") {
+            let (directive, rest) = Self.splitDirective(line)
+            if directive == "@elision" {
+                for w in rest.split(separator: " ") { elisions.formUnion(Self.baseWords(String(w), elisions: [])) }
+                guard !rest.isEmpty else { throw invalid(number, "@elision", "needs at least one word") }
+            } else if directive == "@clitic" {
+                let parts = rest.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                let from = parts.first.map { Self.baseWords($0, elisions: []) } ?? []
+                let to = parts.count == 2 ? Self.baseWords(parts[1], elisions: []) : []
+                guard parts.count == 2, from.count == 1 else {
+                    throw invalid(number, "@clitic", "expected 'ending = words' (words may be empty), e.g. '@clitic m = am'")
+                }
+                clitics[from[0]] = to
+            }
         }
         for (number, line) in lines where line.hasPrefix("@") {
             let (directive, rest) = Self.splitDirective(line)
@@ -63,7 +79,7 @@ struct ScreenPolicyFile: Sendable {
                 guard language == nil else { throw invalid(number, "@lang", "declared twice") }
                 guard !rest.isEmpty, !rest.contains(" ") else { throw invalid(number, "@lang", "needs one code") }
                 language = rest
-            case "@elision":
+            case "@elision", "@clitic":
                 continue
             case "@words":
                 for w in rest.split(separator: " ") { markers.formUnion(Self.baseWords(String(w), elisions: elisions)) }
@@ -94,8 +110,11 @@ struct ScreenPolicyFile: Sendable {
         }
         let table = rewrites
         let elided = elisions
+        let cliticTable = clitics
+        let rewrittenWords = Set(rewrites.keys)
         let normalise: (String) -> [String] = { word in
-            Self.baseWords(word, elisions: elided).flatMap { table[$0] ?? [$0] }
+            Self.baseWords(word, elisions: elided, clitics: cliticTable, rewritten: rewrittenWords)
+                .flatMap { table[$0] ?? [$0] }
         }
         let negations = Set(negationWords.flatMap(normalise))
         let negationsAfter = Set(negationAfterWords.flatMap(normalise))
@@ -109,7 +128,7 @@ struct ScreenPolicyFile: Sendable {
             if line.hasPrefix("@") {
                 let (directive, rest) = Self.splitDirective(line)
                 switch directive {
-                case "@lang", "@words", "@negation", "@negation-after", "@rewrite", "@elision":
+                case "@lang", "@words", "@negation", "@negation-after", "@rewrite", "@elision", "@clitic":
                     continue
                 case "@define":
                     let parts = rest.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -167,6 +186,7 @@ struct ScreenPolicyFile: Sendable {
 
         self.language = language
         self.elisions = elisions
+        self.clitics = clitics
         self.markerWords = markers
         self.negations = negations
         self.negationsAfter = negationsAfter
@@ -175,10 +195,11 @@ struct ScreenPolicyFile: Sendable {
     }
 
     /// Words as the text normaliser and a language with these elisions produce them, without markers.
-    static func baseWords(_ text: String, elisions: Set<String>) -> [String] {
+    static func baseWords(_ text: String, elisions: Set<String>, clitics: [String: [String]] = [:],
+                          rewritten: Set<String> = []) -> [String] {
         TextNormalizer.tokens(text).filter {
             $0 != TextNormalizer.sentenceStart && $0 != TextNormalizer.questionMark && $0 != TextNormalizer.pause
-        }.flatMap { LanguageScreen.apostrophes($0, elisions: elisions) }
+        }.flatMap { LanguageScreen.apostrophes($0, elisions: elisions, clitics: clitics, rewritten: rewritten) }
     }
 
     private static func splitDirective(_ line: String) -> (String, String) {

@@ -41,13 +41,35 @@ enum TextNormalizer {
             current = []
         }
 
-        let scalars = Array(text.decomposedStringWithCompatibilityMapping.unicodeScalars)
+        // ASCII is handled directly; anything else is decomposed one scalar at a time (compatibility mapping,
+        // so "ﬁ" → "fi", full-width → ASCII) and its combining marks dropped.
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                scalars.append(scalar)
+            } else {
+                scalars.append(contentsOf: String(scalar).decomposedStringWithCompatibilityMapping.unicodeScalars)
+            }
+        }
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             index += 1
-            let props = scalar.properties
-            if props.generalCategory == .nonspacingMark || props.generalCategory == .enclosingMark { continue }
+            if scalar.isASCII {
+                let v = scalar.value
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) {
+                    word.unicodeScalars.append(scalar)
+                    continue
+                }
+                if v >= 0x41 && v <= 0x5A {
+                    word.unicodeScalars.append(Unicode.Scalar(v + 0x20)!)
+                    continue
+                }
+            } else {
+                let category = scalar.properties.generalCategory
+                if category == .nonspacingMark || category == .enclosingMark { continue }
+            }
             switch scalar {
             case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}":
                 if !word.isEmpty { word.append("'") }       // kept until `finish`, so "don't" stays one word
@@ -77,6 +99,11 @@ enum TextNormalizer {
             default:
                 break
             }
+            if scalar.isASCII {
+                flushWord()
+                continue
+            }
+            let props = scalar.properties
             if props.isAlphabetic || props.numericType != nil {
                 if scalar == "\u{00DF}" {
                     word.append("ss")
