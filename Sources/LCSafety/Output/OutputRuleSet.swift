@@ -39,6 +39,8 @@ final class OutputRuleSet: @unchecked Sendable {
     private let phoneDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression, minDigits: Int)?
     private let emailDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression)?
     private let allowlist: ContactAllowlist
+    /// The context bit a crisis-aware session starts every reply with (the `self_harm` context), or 0.
+    let crisisContextMask: UInt64
 
     static let rulesFile = "output/rules.json"
 
@@ -124,6 +126,7 @@ final class OutputRuleSet: @unchecked Sendable {
             compiledContexts.append(try compile(context.patterns, entry: entry))
         }
         contexts = compiledContexts
+        crisisContextMask = contextBits["self_harm"] ?? 0
 
         var seenIDs = Set<String>()
         var compiledRules: [CompiledRule] = []

@@ -36,8 +36,9 @@ public struct OutputStreamFilter: Sendable {
     private var verdict: OutputVerdict?
     private var finished = false
 
-    init(rules: OutputRuleSet) {
+    init(rules: OutputRuleSet, crisisContext: Bool = false) {
         self.rules = rules
+        context = crisisContext ? rules.crisisContextMask : 0
         pending.reserveCapacity(rules.maxHoldScalars + 64)
     }
 
