@@ -28,6 +28,11 @@ public struct OutputFilter: Sendable {
         rules = try OutputRuleSet(policy: policy, allowlist: allowlist)
     }
 
+    /// A filter over an already compiled rule set (tests compare gated and ungated rule sets).
+    init(rules: OutputRuleSet) {
+        self.rules = rules
+    }
+
     /// The verdict on a complete reply — the same one streaming it through `makeStream()` reaches.
     /// - Parameter crisisContext: the session is crisis-aware (the input screen flagged an earlier message), so
     ///   rules that need talk of suicide or self-harm apply from the first sentence: "Then do it." is harmless

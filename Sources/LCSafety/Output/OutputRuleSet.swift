@@ -45,7 +45,8 @@ final class OutputRuleSet: @unchecked Sendable {
     static let rulesFile = "output/rules.json"
 
     /// Validates and compiles `policy`; any problem is a `SafetyPolicyError` naming the entry.
-    init(policy: OutputPolicyFile, allowlist: ContactAllowlist) throws {
+    /// `literalGates: false` runs every pattern (tests use it to show the pre-filter never changes a verdict).
+    init(policy: OutputPolicyFile, allowlist: ContactAllowlist, literalGates: Bool = true) throws {
         let file = Self.rulesFile
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .outputPolicyEntryInvalid(file: file, entry: entry, problem: problem)
@@ -100,7 +101,7 @@ final class OutputRuleSet: @unchecked Sendable {
                 if regex.firstMatch(in: "", options: [], range: NSRange(location: 0, length: 0)) != nil {
                     throw invalid(where_, "pattern matches empty text")
                 }
-                let gate = RegexLiteralGate.requiredLiteralSets(of: expanded).map { sets in
+                let gate = (literalGates ? RegexLiteralGate.requiredLiteralSets(of: expanded) : nil).map { sets in
                     sets.map { literals in
                         literals.sorted().map { literal in
                             if let known = literalIndex[literal] { return known }
