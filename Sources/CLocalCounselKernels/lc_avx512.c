@@ -73,92 +73,84 @@ static inline LC_T __m512i headers16(const uint8_t *base, int bytes, const hdr_t
     return r;
 }
 
-/// Per-row work shared by the three quantized kernels. KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
-static inline LC_T float row_dot(const uint8_t *row, int nb, const int8_t *xq, const float *xd, const float *xs,
-                                 const int kind, const int bs, const hdr_table *tbl) {
+/// Weights of blocks p, p+1 of one row as 64 unsigned bytes, with `x` adjusted for Q8_0's sign trick.
+static inline LC_T __m512i pair_weights(const uint8_t *ba, const int kind, const int bs, const int has_b, __m512i *x) {
+    if (kind == 2) {
+        const __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_setzero_si256();
+        const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))), hi, 1);
+        *x = _mm512_mask_sub_epi8(*x, _mm512_movepi8_mask(w), _mm512_setzero_si512(), *x);
+        return _mm512_abs_epi8(w);
+    }
+    const int off = kind == 0 ? 2 : 4;
+    return nibble_pair(ba + off, ba + bs + off, has_b);
+}
+
+/// NR rows (starting at `row`, `rb` bytes apart) dotted with one activation vector. Several rows per pass share
+/// the activation loads and scale-spreading indices and give the core independent dependency chains.
+/// KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
+static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *row, size_t rb, const int NR, int nb,
+        const int8_t *xq, const float *xd, const float *xs, const int kind, const int bs, const hdr_table *tbl,
+        float *out) {
     const __m512i pair_idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), extra = _mm512_setzero_ps();
+    __m512 acc[4], extra[4], scale[4];
+    for (int i = 0; i < NR; i++) { acc[i] = _mm512_setzero_ps(); extra[i] = _mm512_setzero_ps(); }
     for (int b0 = 0; b0 < nb; b0 += 16) {
         const int cnt = nb - b0 < 16 ? nb - b0 : 16;
         const __mmask16 km = (__mmask16)((1u << cnt) - 1);
-        const uint8_t *base = row + (size_t)b0 * bs;
-        // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
-        const __m512i hdr = headers16(base, cnt * bs, tbl);
-        const __m512 dw = f16lo_to_ps(hdr);
-        const __m512 scale = _mm512_mul_ps(dw, _mm512_maskz_loadu_ps(km, xd + b0));
-        if (kind == 0) extra = _mm512_fmadd_ps(dw, _mm512_maskz_loadu_ps(km, xs + b0), extra);
-        if (kind == 1) extra = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)),
-                                               _mm512_maskz_loadu_ps(km, xs + b0), extra);
-        int p = 0;
-        for (; p + 4 <= cnt; p += 4) {
-            const uint8_t *ba = base + (size_t)p * bs;
-            const int8_t *xa = xq + (size_t)(b0 + p) * 32;
-            __m512i w0, w1, x0 = _mm512_loadu_si512((const void *)xa), x1 = _mm512_loadu_si512((const void *)(xa + 64));
-            if (kind == 2) {
-                w0 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))),
-                                        _mm256_loadu_si256((const __m256i *)(ba + bs + 2)), 1);
-                w1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2 * bs + 2))),
-                                        _mm256_loadu_si256((const __m256i *)(ba + 3 * bs + 2)), 1);
-                x0 = _mm512_mask_sub_epi8(x0, _mm512_movepi8_mask(w0), _mm512_setzero_si512(), x0);
-                x1 = _mm512_mask_sub_epi8(x1, _mm512_movepi8_mask(w1), _mm512_setzero_si512(), x1);
-                w0 = _mm512_abs_epi8(w0);
-                w1 = _mm512_abs_epi8(w1);
-            } else {
-                const int off = kind == 0 ? 2 : 4;
-                w0 = nibble_pair(ba + off, ba + bs + off, 1);
-                w1 = nibble_pair(ba + 2 * bs + off, ba + 3 * bs + off, 1);
-            }
-            const __m512i d0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w0, x0);
-            const __m512i d1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w1, x1);
-            const __m512 s0 = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p)), scale);
-            const __m512 s1 = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p + 2)), scale);
-            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d0), s0, acc0);
-            acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d1), s1, acc1);
+        const __m512 dx = _mm512_maskz_loadu_ps(km, xd + b0), sx = _mm512_maskz_loadu_ps(km, xs + b0);
+        for (int i = 0; i < NR; i++) {
+            // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
+            const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
+            const __m512 dw = f16lo_to_ps(hdr);
+            scale[i] = _mm512_mul_ps(dw, dx);
+            if (kind == 0) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
+            if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
         }
-        for (; p < cnt; p += 2) {
+        for (int p = 0; p < cnt; p += 2) {
             const int has_b = p + 1 < cnt;
-            const uint8_t *ba = base + (size_t)p * bs;
-            const int8_t *xa = xq + (size_t)(b0 + p) * 32;
-            __m512i w, x = act_pair(xa, has_b);
-            if (kind == 2) {
-                __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_setzero_si256();
-                w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))), hi, 1);
-                x = _mm512_mask_sub_epi8(x, _mm512_movepi8_mask(w), _mm512_setzero_si512(), x);
-                w = _mm512_abs_epi8(w);
-            } else {
-                const int off = kind == 0 ? 2 : 4;
-                w = nibble_pair(ba + off, ba + bs + off, has_b);
+            const __m512i xv = act_pair(xq + (size_t)(b0 + p) * 32, has_b);
+            const __m512i sidx = _mm512_add_epi32(pair_idx, _mm512_set1_epi32(p));
+            for (int i = 0; i < NR; i++) {
+                __m512i x = xv;
+                const __m512i w = pair_weights(row + i * rb + (size_t)(b0 + p) * bs, kind, bs, has_b, &x);
+                const __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, x);
+                acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), _mm512_permutexvar_ps(sidx, scale[i]), acc[i]);
             }
-            const __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, x);
-            const __m512 s = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p)), scale);
-            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), s, acc0);
         }
     }
-    float r = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-    if (kind == 0) r -= 8 * _mm512_reduce_add_ps(extra);
-    if (kind == 1) r += _mm512_reduce_add_ps(extra);
-    return r;
+    // Fold the offset term in before the one horizontal sum: Q4_0 subtracts 8 * d_w * s_x, Q4_1 adds m * s_x.
+    for (int i = 0; i < NR; i++) {
+        __m512 t = acc[i];
+        if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
+        if (kind == 1) t = _mm512_add_ps(t, extra[i]);
+        out[i] = _mm512_reduce_add_ps(t);
+    }
+}
+
+/// All rows of [r0, r1): four at a time, then the remainder one by one.
+static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, size_t rb, int cols, int r0, int r1,
+        const int8_t *xq, const float *xd, const float *xs, float *y, const int kind, const int bs) {
+    hdr_table t;
+    hdr_table_init(&t, bs);
+    const uint8_t *base = (const uint8_t *)w;
+    int r = r0;
+    for (; r + 4 <= r1; r += 4) rows_dot(base + (size_t)r * rb, rb, 4, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
+    for (; r < r1; r++) rows_dot(base + (size_t)r * rb, rb, 1, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
 }
 
 static LC_T void mv_q4_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    hdr_table t;
-    hdr_table_init(&t, 18);
-    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 0, 18, &t);
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 0, 18);
 }
 
 static LC_T void mv_q4_1(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    hdr_table t;
-    hdr_table_init(&t, 20);
-    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 1, 20, &t);
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 1, 20);
 }
 
 static LC_T void mv_q8_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    hdr_table t;
-    hdr_table_init(&t, 34);
-    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 2, 34, &t);
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 2, 34);
 }
 
 static inline LC_T __mmask16 tail_mask(int left) { return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1); }
