@@ -127,6 +127,11 @@ static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *r
     }
 }
 
+/// Rows per pass, and how many rows ahead the pass prefetches. Reading four rows side by side hides the stream
+/// from the hardware prefetcher (measured, weights streamed from DRAM: Q8_0 49152x576 36 -> 26 GB/s); prefetching
+/// the group 32 rows ahead restores it (36 GB/s) and lifts Q4_1 1536x576 from 21 to 28 GB/s on one thread.
+enum { LC_ROWS_PER_PASS = 4, LC_PREFETCH_ROWS = 32 };
+
 /// All rows of [r0, r1): four at a time, then the remainder one by one.
 static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, size_t rb, int cols, int r0, int r1,
         const int8_t *xq, const float *xd, const float *xs, float *y, const int kind, const int bs) {
@@ -134,7 +139,13 @@ static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, s
     hdr_table_init(&t, bs);
     const uint8_t *base = (const uint8_t *)w;
     int r = r0;
-    for (; r + 4 <= r1; r += 4) rows_dot(base + (size_t)r * rb, rb, 4, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
+    for (; r + LC_ROWS_PER_PASS <= r1; r += LC_ROWS_PER_PASS) {
+        if (r + LC_PREFETCH_ROWS + LC_ROWS_PER_PASS <= r1) {
+            const uint8_t *ahead = base + (size_t)(r + LC_PREFETCH_ROWS) * rb;
+            for (size_t off = 0; off < LC_ROWS_PER_PASS * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
+        }
+        rows_dot(base + (size_t)r * rb, rb, LC_ROWS_PER_PASS, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
+    }
     for (; r < r1; r++) rows_dot(base + (size_t)r * rb, rb, 1, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
 }
 
