@@ -6,7 +6,7 @@ public enum GGUFError: LocalizedError, Equatable, Sendable {
     case cannotOpen(path: String, reason: String)
     /// The path is a directory or another non-regular file.
     case notARegularFile(path: String)
-    /// The file is empty or shorter than a GGUF header.
+    /// The file is empty or too short to hold even the 4-byte magic number.
     case tooSmall(path: String, size: Int)
     /// The first four bytes are not `GGUF`.
     case badMagic(path: String)

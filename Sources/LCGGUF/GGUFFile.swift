@@ -43,9 +43,12 @@ public final class GGUFFile: Sendable {
     public let path: String
     private let tensorIndex: [String: Int]
 
-    /// Caps on counts: beyond these no real model goes, and a hostile header is rejected before looping.
+    // Caps on counts: beyond these no real model goes, and a hostile header is rejected before looping.
+    /// Most tensors a file may declare.
     public static let maxTensorCount: UInt64 = 1 << 20
+    /// Most metadata entries a file may declare.
     public static let maxMetadataCount: UInt64 = 1 << 20
+    /// Highest tensor rank (ggml's GGML_MAX_DIMS).
     public static let maxRank: UInt32 = 4
 
     /// Opens and maps `path`, parsing and bounds-checking everything.
@@ -55,7 +58,6 @@ public final class GGUFFile: Sendable {
 
     /// Parses an in-memory image of a GGUF file.
     public convenience init(bytes: [UInt8]) throws {
-        guard bytes.count >= 24 else { throw GGUFError.tooSmall(path: "<memory>", size: bytes.count) }
         try self.init(mapping: GGUFMapping(bytes: bytes), path: "<memory>")
     }
 
@@ -63,7 +65,9 @@ public final class GGUFFile: Sendable {
         self.mapping = mapping
         self.path = path
         var c = GGUFCursor(mapping: mapping, offset: 0)
-        guard mapping.size >= 24 else { throw GGUFError.tooSmall(path: path, size: mapping.size) }
+        // Magic first, so that any short non-GGUF file is called what it is; a GGUF file cut inside
+        // the rest of the 24-byte header is reported as truncated.
+        guard mapping.size >= 4 else { throw GGUFError.tooSmall(path: path, size: mapping.size) }
         let magic = try c.read(UInt32.self, what: "the header")
         guard magic == 0x4655_4747 else { throw GGUFError.badMagic(path: path) }  // "GGUF"
         let version = try c.read(UInt32.self, what: "the header")
@@ -98,8 +102,12 @@ public final class GGUFFile: Sendable {
 
         var alignment = 32
         if let a = metadata["general.alignment"] {
-            guard let v = a.intValue, v > 0, v <= 65536, v & (v - 1) == 0 else {
-                throw GGUFError.badAlignment(UInt64(truncatingIfNeeded: a.intValue ?? 0))
+            if case let .uint64(big) = a, a.intValue == nil { throw GGUFError.badAlignment(big) }
+            guard let v = a.intValue else {
+                throw GGUFError.typeMismatch(key: "general.alignment", expected: "integer", found: "\(a.type)")
+            }
+            guard v > 0, v <= 65536, v & (v - 1) == 0 else {
+                throw GGUFError.badAlignment(UInt64(truncatingIfNeeded: v))
             }
             alignment = v
         }
@@ -153,12 +161,17 @@ public final class GGUFFile: Sendable {
             guard t.offset % UInt64(alignment) == 0 else {
                 throw GGUFError.misalignedTensor(tensor: t.name, offset: t.offset, alignment: alignment)
             }
-            let bytes = t.type.byteCount(elements: t.shape.reduce(1, *))!  // shape checked above
+            // Cannot fail after the shape checks above (whole blocks, at most 2^40 elements); kept as an
+            // error rather than a trap all the same.
+            guard let bytes = t.type.byteCount(elements: t.shape.reduce(1, *)) else {
+                throw GGUFError.badShape(tensor: t.name, shape: t.shape.map { UInt64($0) }, reason: "byte size overflows")
+            }
             let start = UInt64(dataOffset).addingReportingOverflow(t.offset)
             let end = start.partialValue.addingReportingOverflow(UInt64(bytes))
             guard !start.overflow, !end.overflow, end.partialValue <= UInt64(mapping.size) else {
                 throw GGUFError.tensorOutOfBounds(
-                    tensor: t.name, end: end.overflow ? UInt64.max : end.partialValue, fileSize: mapping.size)
+                    tensor: t.name, end: start.overflow || end.overflow ? UInt64.max : end.partialValue,
+                    fileSize: mapping.size)
             }
             tensors.append(GGUFTensorInfo(name: t.name, shape: t.shape, type: t.type,
                                           fileOffset: Int(start.partialValue), byteCount: bytes))

@@ -16,7 +16,9 @@ public final class GGUFMapping: @unchecked Sendable {
 
     /// Maps `path` read-only. Throws when it cannot be opened, is not a regular file, or is empty.
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (say `--model /dev/stdin`) must not wait for a writer; it is then
+        // rejected as not a regular file. The flag has no effect on regular files.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
@@ -25,7 +27,9 @@ public final class GGUFMapping: @unchecked Sendable {
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw GGUFError.notARegularFile(path: path) }
         let size = Int(st.st_size)
-        guard size >= 24 else { throw GGUFError.tooSmall(path: path, size: size) }
+        // Files too short for a header are judged by the parser (bad magic first); only an empty file,
+        // which cannot be mapped, is rejected here.
+        guard size > 0 else { throw GGUFError.tooSmall(path: path, size: size) }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw GGUFError.cannotOpen(path: path, reason: "mmap failed: " + String(cString: strerror(errno)))
         }
@@ -107,9 +111,14 @@ struct GGUFCursor {
         return s
     }
 
+    /// Steps over a string, still checking it is UTF-8, so that arrays of strings decoded later
+    /// (the vocabulary) cannot fail: a bad entry is reported when the file is opened.
     mutating func skipString(what: @autoclosure () -> String) throws {
         let n = try readLength(what: what(), limit: Self.maxStringLength)
         guard remaining >= n else { throw GGUFError.truncated(what: what()) }
+        guard UTF8Validation.isValid(UnsafeRawBufferPointer(start: mapping.base + offset, count: n)) else {
+            throw GGUFError.invalidUTF8(what: what())
+        }
         offset += n
     }
 
@@ -161,7 +170,7 @@ struct GGUFCursor {
         case .string:
             // Each string needs at least its 8-byte length: reject impossible counts before looping.
             guard count <= remaining / 8 else { throw GGUFError.truncated(what: "array '\(key)'") }
-            for _ in 0..<count { try skipString(what: "an element of array '\(key)'") }
+            for i in 0..<count { try skipString(what: "element #\(i) of array '\(key)'") }
         case .array:
             guard count <= remaining / 12 else { throw GGUFError.truncated(what: "array '\(key)'") }
             for _ in 0..<count { _ = try readValue(type: .array, key: key, depth: depth) }

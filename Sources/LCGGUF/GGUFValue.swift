@@ -14,6 +14,7 @@ public enum GGUFValueType: UInt32, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The type's name as GGUF documents it (`uint8`, `string`, `array`, ...).
     public var description: String {
         switch self {
         case .uint8: return "uint8"
