@@ -90,6 +90,26 @@ xs.withUnsafeBufferPointer { xp in
         print("quantize activations \(level): 576 -> \(fixed(q576, 0)) ns, 1536 -> \(fixed(q1536, 0)) ns")
     }
 }
+// Attention-shaped helpers: one 64-wide query against 512 cached keys (stride 192 = 3 KV heads), then the
+// probability-weighted sum of 512 cached values.
+do {
+    let keys = (0..<(512 * 192)).map { Float($0 % 89) * 0.01 - 0.4 }
+    let query = Array(xs[0..<64])
+    var scores = [Float](repeating: 0, count: 512), out = [Float](repeating: 0, count: 64)
+    for level in levels {
+        let dots = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
+            VectorOps.dotRows(query, matrix: keys, rowStride: 192, rowCount: 512, count: 64, scale: 0.125, out: &scores, level: level)
+        }
+        let acc = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
+            VectorOps.accumulateRows(weights: scores, matrix: keys, rowStride: 192, rowCount: 512, count: 64, into: &out, level: level)
+        }
+        let soft = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
+            VectorOps.softmax(&scores, count: 512, level: level)
+        }
+        print("attention \(level): dotRows 512x64 \(fixed(dots, 0)) ns, softmax 512 \(fixed(soft, 0)) ns, "
+              + "accumulateRows 512x64 \(fixed(acc, 0)) ns")
+    }
+}
 for t in threadCounts {
     let pool = pools[t]!
     let ns = measure(batchNanos: batchNanos) { pool.run { _, _ in } }
