@@ -4,7 +4,7 @@
 import LCKernels
 
 // Options: --quick (shorter batches), --threads 1,2 (thread counts), --levels avx512,avx2,scalar,
-// --decode-only (skip the per-shape table).
+// --decode-only (skip the per-shape table), --wall (wall time for 1-thread rows too).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> [String]? {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
@@ -24,7 +24,7 @@ print("(immune to other processes on a shared machine), 2-thread rows wall time 
 
 /// The clock for a run on `threads` threads (see the note printed above).
 func benchClock(threads: Int) -> () -> UInt64 {
-    if threads == 1 { return threadCPUNanoseconds }
+    if threads == 1 && !arguments.contains("--wall") { return threadCPUNanoseconds }
     return nowNanoseconds
 }
 
@@ -126,24 +126,39 @@ let layerRings = layerShapes.enumerated().map { i, s in
 }
 let output = MatrixRing(type: .q8_0, rows: 49152, cols: 576, minimumBytes: 1, seed: 7)
 let totalBytes = layerRings.reduce(0) { $0 + $1.matrixBytes * $1.copies } + output.matrixBytes
+/// One product over `pool`: rows handed out in chunks (`MatVec.multiply(pool:)`), or the static split
+/// `ThreadPool.split` per part (how a caller that writes its own `pool.run` body partitions).
+func product(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ xq: QuantizedActivations, _ y: UnsafeMutablePointer<Float>,
+             pool: ThreadPool, level: KernelLevel, chunked: Bool) {
+    if chunked {
+        MatVec.multiply(w, x: x, xq: xq, y: y, pool: pool, level: level)
+    } else {
+        pool.run { i, n in
+            MatVec.multiply(w, x: x, xq: xq, y: y, rows: ThreadPool.split(w.rows, index: i, count: n, granularity: 16), level: level)
+        }
+    }
+}
 xs.withUnsafeBufferPointer { xp in
     let x = xp.baseAddress!
     for level in levels {
         for t in threadCounts {
-            let pool = pools[t]!
-            let ns = measure(batches: 5, batchNanos: batchNanos * 4, clock: benchClock(threads: t)) {
-                for l in 0..<layers {
-                    for (i, ring) in layerRings.enumerated() {
-                        if i == 0 || i == 3 || i == 4 || i == 6 { xq.quantize(x, count: ring.cols, level: level) }
-                        MatVec.multiply(ring.matrix(l), x: x, xq: xq, y: y, pool: pool, level: level)
+            for chunked in t == 1 ? [true] : [false, true] {
+                let pool = pools[t]!
+                let ns = measure(batches: 5, batchNanos: batchNanos * 4, clock: benchClock(threads: t)) {
+                    for l in 0..<layers {
+                        for (i, ring) in layerRings.enumerated() {
+                            if i == 0 || i == 3 || i == 4 || i == 6 { xq.quantize(x, count: ring.cols, level: level) }
+                            product(ring.matrix(l), x, xq, y, pool: pool, level: level, chunked: chunked)
+                        }
                     }
+                    xq.quantize(x, count: 576, level: level)
+                    product(output.matrix(0), x, xq, y, pool: pool, level: level, chunked: chunked)
                 }
-                xq.quantize(x, count: 576, level: level)
-                MatVec.multiply(output.matrix(0), x: x, xq: xq, y: y, pool: pool, level: level)
+                let split = t == 1 ? "" : (chunked ? " chunked" : " static ")
+                print("  \(pad("\(level)", 7)) \(t) thread(s)\(split): \(fixed(ns / 1e6, 3)) ms per step, "
+                      + "\(fixed(Double(totalBytes) / ns, 1)) GB/s, bound \(fixed(1e9 / ns, 0)) tok/s "
+                      + "(\(fixed(Double(totalBytes) / 1e6, 1)) MB of weights)")
             }
-            print("  \(pad("\(level)", 7)) \(t) thread(s): \(fixed(ns / 1e6, 3)) ms per step, "
-                  + "\(fixed(Double(totalBytes) / ns, 1)) GB/s, bound \(fixed(1e9 / ns, 0)) tok/s "
-                  + "(\(fixed(Double(totalBytes) / 1e6, 1)) MB of weights)")
         }
     }
 }

@@ -40,25 +40,33 @@ public enum MatVec {
         }
     }
 
-    /// The whole product `y = W x`, split over `pool` (rows in multiples of 4 per part, a deterministic split).
+    /// The whole product `y = W x` over `pool`, rows handed out in chunks of multiples of 4
+    /// (`ThreadPool.run(splitting:)`): identical results for any thread count.
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, xq: QuantizedActivations,
                                 y: UnsafeMutablePointer<Float>, pool: ThreadPool, level: KernelLevel = .current) {
-        pool.run { i, n in
-            multiply(w, x: x, xq: xq, y: y, rows: ThreadPool.split(w.rows, index: i, count: n, granularity: 4), level: level)
+        pool.run(splitting: w.rows, granularity: 4) { rows, _ in
+            multiply(w, x: x, xq: xq, y: y, rows: rows, level: level)
         }
     }
 
-    /// Two or three products of the same input in one dispatch (gate and up; q, k and v): each part takes its
-    /// share of every matrix, so the workers are woken once instead of two or three times.
+    /// Two or three products of the same input in one dispatch (gate and up; q, k and v): the rows of all of
+    /// them form one range that the threads share in chunks, so the workers are woken once, not two or three
+    /// times.
     public static func multiply(_ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil,
                                 x: UnsafePointer<Float>, xq: QuantizedActivations,
                                 ya: UnsafeMutablePointer<Float>, yb: UnsafeMutablePointer<Float>,
                                 yc: UnsafeMutablePointer<Float>? = nil, pool: ThreadPool, level: KernelLevel = .current) {
-        pool.run { i, n in
-            multiply(a, x: x, xq: xq, y: ya, rows: ThreadPool.split(a.rows, index: i, count: n, granularity: 4), level: level)
-            multiply(b, x: x, xq: xq, y: yb, rows: ThreadPool.split(b.rows, index: i, count: n, granularity: 4), level: level)
-            if let c, let yc {
-                multiply(c, x: x, xq: xq, y: yc, rows: ThreadPool.split(c.rows, index: i, count: n, granularity: 4), level: level)
+        let third = yc == nil ? 0 : (c?.rows ?? 0)
+        pool.run(splitting: a.rows + b.rows + third, granularity: 4) { rows, _ in
+            // The chunk, cut into its parts of a's rows, b's rows (after a) and c's rows (after b).
+            let inA = rows.clamped(to: 0..<a.rows)
+            let inB = rows.clamped(to: a.rows..<(a.rows + b.rows))
+            let inC = rows.clamped(to: (a.rows + b.rows)..<(a.rows + b.rows + third))
+            multiply(a, x: x, xq: xq, y: ya, rows: inA, level: level)
+            multiply(b, x: x, xq: xq, y: yb, rows: (inB.lowerBound - a.rows)..<(inB.upperBound - a.rows), level: level)
+            if let c, let yc, !inC.isEmpty {
+                let base = a.rows + b.rows
+                multiply(c, x: x, xq: xq, y: yc, rows: (inC.lowerBound - base)..<(inC.upperBound - base), level: level)
             }
         }
     }

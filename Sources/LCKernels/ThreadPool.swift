@@ -75,6 +75,32 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` over `0..<total` in chunks (multiples of `granularity`) handed out one at a time to whichever
+    /// thread is free, so a thread the system preempts delays at most one chunk, and a part whose worker is not
+    /// running costs nothing. `body(range, part)` gets its chunk and the index of the part running it (unique
+    /// among concurrently running bodies, for per-part scratch). Use it when each output depends only on its
+    /// own range (rows of a product): results are then identical for any thread count and any schedule.
+    public func run(splitting total: Int, granularity: Int = 1,
+                    _ body: (_ range: Range<Int>, _ part: Int) -> Void) {
+        let g = max(1, granularity)
+        let units = (max(0, total) + g - 1) / g
+        guard units > 0 else { return }
+        let n = threadCount
+        if n == 1 { body(0..<total, 0); return }
+        // A few chunks per part: enough to absorb a late or preempted thread, few enough that claiming one (an
+        // atomic add on a shared line) stays negligible next to its work.
+        let chunks = min(units, n * PoolState.chunksPerPart)
+        state.nextChunk.store(0, ordering: .relaxed)  // published to the workers by `run`'s dispatch
+        run { part, _ in
+            while true {
+                let c = state.nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                if c >= chunks { return }
+                let lo = units * c / chunks * g, hi = min(total, units * (c + 1) / chunks * g)
+                if lo < hi { body(lo..<hi, part) }
+            }
+        }
+    }
+
     /// The part of `0..<total` that worker `index` of `count` handles (contiguous, sizes differ by at most
     /// `granularity`). Ranges start at multiples of `granularity`.
     public static func split(_ total: Int, index: Int, count: Int, granularity: Int = 1) -> Range<Int> {
@@ -105,6 +131,8 @@ private final class PoolState: @unchecked Sendable {
     static let spinNanoseconds: UInt64 = 50_000
     /// Polls between two clock reads while spinning.
     static let pollsPerClockRead = 64
+    /// Chunks per part in `run(splitting:)`.
+    static let chunksPerPart = 4
     /// Polls before the dispatching thread starts yielding while workers finish.
     static let waitPolls = 4_000
 
@@ -118,6 +146,8 @@ private final class PoolState: @unchecked Sendable {
     let claims = Atomic<UInt64>(0)
     /// Claimed parts (other than the caller's) that have not finished.
     let pending = Atomic<Int>(0)
+    /// Next chunk of a `run(splitting:)` job.
+    let nextChunk = Atomic<Int>(0)
     /// Workers blocked (or about to block) on `cond`.
     let sleepers = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)

@@ -77,6 +77,32 @@ struct ThreadPoolTests {
         #expect(ya == wa && yb == wb && yc == wc)
     }
 
+    /// Chunked runs cover every element exactly once, in ranges aligned to the granularity, with part indices
+    /// in range, over many back-to-back jobs.
+    @Test(arguments: [1, 2, 3])
+    func splittingCoversEverythingOnce(threads: Int) {
+        let pool = ThreadPool(threads: threads)
+        let capacity = 2000
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        defer { hits.deallocate() }
+        let badPart = Atomic<Int>(0), misaligned = Atomic<Int>(0)
+        for (job, total) in [0, 1, 5, 63, 64, 577, 1999].enumerated() {
+            for g in [1, 4, 16] {
+                hits.initialize(repeating: 0, count: capacity)
+                for _ in 0..<200 {
+                    pool.run(splitting: total, granularity: g) { range, part in
+                        if part < 0 || part >= threads { badPart.wrappingAdd(1, ordering: .relaxed) }
+                        if range.lowerBound % g != 0 { misaligned.wrappingAdd(1, ordering: .relaxed) }
+                        for i in range { hits[i] += 1 }  // disjoint ranges: no two bodies touch one element
+                    }
+                }
+                #expect((0..<total).allSatisfy { hits[$0] == 200 }, "job \(job) total \(total) granularity \(g)")
+                #expect(hits[total] == 0 || total == capacity)
+            }
+        }
+        #expect(badPart.load(ordering: .relaxed) == 0 && misaligned.load(ordering: .relaxed) == 0)
+    }
+
     @Test func splitCoversEverythingOnce() {
         for total in [0, 1, 5, 63, 576, 1537] {
             for count in 1...5 {
