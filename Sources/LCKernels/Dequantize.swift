@@ -4,6 +4,7 @@ import CLocalCounselKernels
 public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No kernel for this element type.
     case unsupportedType(GGMLType)
+    /// A one-line message naming the type.
     public var description: String {
         switch self {
         case let .unsupportedType(t): return "tensor type \(t) is not supported by the kernels"
