@@ -4,7 +4,8 @@
 import LCKernels
 
 // Options: --quick (shorter batches), --threads 1,2 (thread counts), --levels avx512,avx2,scalar,
-// --decode-only (skip the per-shape table), --wall (wall time for 1-thread rows too).
+// --decode-only (only the decode step), --wall (wall time for 1-thread rows too),
+// --split static,chunked (the 2-thread decode-step partitions to run).
 let arguments = CommandLine.arguments
 func option(_ name: String) -> [String]? {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
@@ -81,39 +82,41 @@ if !decodeOnly {
 
 }
 
-// Small ops: activation quantizer, pool dispatch.
-print("")
-xs.withUnsafeBufferPointer { xp in
-    for level in levels {
-        let q576 = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) { xq.quantize(xp.baseAddress!, count: 576, level: level) }
-        let q1536 = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) { xq.quantize(xp.baseAddress!, count: 1536, level: level) }
-        print("quantize activations \(level): 576 -> \(fixed(q576, 0)) ns, 1536 -> \(fixed(q1536, 0)) ns")
+if !decodeOnly {
+    // Small ops: activation quantizer, pool dispatch.
+    print("")
+    xs.withUnsafeBufferPointer { xp in
+        for level in levels {
+            let q576 = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) { xq.quantize(xp.baseAddress!, count: 576, level: level) }
+            let q1536 = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) { xq.quantize(xp.baseAddress!, count: 1536, level: level) }
+            print("quantize activations \(level): 576 -> \(fixed(q576, 0)) ns, 1536 -> \(fixed(q1536, 0)) ns")
+        }
     }
-}
-// Attention-shaped helpers: one 64-wide query against 512 cached keys (stride 192 = 3 KV heads), then the
-// probability-weighted sum of 512 cached values.
-do {
-    let keys = (0..<(512 * 192)).map { Float($0 % 89) * 0.01 - 0.4 }
-    let query = Array(xs[0..<64])
-    var scores = [Float](repeating: 0, count: 512), out = [Float](repeating: 0, count: 64)
-    for level in levels {
-        let dots = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
-            VectorOps.dotRows(query, matrix: keys, rowStride: 192, rowCount: 512, count: 64, scale: 0.125, out: &scores, level: level)
+    // Attention-shaped helpers: one 64-wide query against 512 cached keys (stride 192 = 3 KV heads), then the
+    // probability-weighted sum of 512 cached values.
+    do {
+        let keys = (0..<(512 * 192)).map { Float($0 % 89) * 0.01 - 0.4 }
+        let query = Array(xs[0..<64])
+        var scores = [Float](repeating: 0, count: 512), out = [Float](repeating: 0, count: 64)
+        for level in levels {
+            let dots = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
+                VectorOps.dotRows(query, matrix: keys, rowStride: 192, rowCount: 512, count: 64, scale: 0.125, out: &scores, level: level)
+            }
+            let acc = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
+                VectorOps.accumulateRows(weights: scores, matrix: keys, rowStride: 192, rowCount: 512, count: 64, into: &out, level: level)
+            }
+            let soft = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
+                VectorOps.softmax(&scores, count: 512, level: level)
+            }
+            print("attention \(level): dotRows 512x64 \(fixed(dots, 0)) ns, softmax 512 \(fixed(soft, 0)) ns, "
+                  + "accumulateRows 512x64 \(fixed(acc, 0)) ns")
         }
-        let acc = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
-            VectorOps.accumulateRows(weights: scores, matrix: keys, rowStride: 192, rowCount: 512, count: 64, into: &out, level: level)
-        }
-        let soft = measure(batchNanos: batchNanos, clock: threadCPUNanoseconds) {
-            VectorOps.softmax(&scores, count: 512, level: level)
-        }
-        print("attention \(level): dotRows 512x64 \(fixed(dots, 0)) ns, softmax 512 \(fixed(soft, 0)) ns, "
-              + "accumulateRows 512x64 \(fixed(acc, 0)) ns")
     }
-}
-for t in threadCounts {
-    let pool = pools[t]!
-    let ns = measure(batchNanos: batchNanos) { pool.run { _, _ in } }
-    print("ThreadPool.run, empty body, \(t) thread(s): \(fixed(ns, 0)) ns per dispatch")
+    for t in threadCounts {
+        let pool = pools[t]!
+        let ns = measure(batchNanos: batchNanos) { pool.run { _, _ in } }
+        print("ThreadPool.run, empty body, \(t) thread(s): \(fixed(ns, 0)) ns per dispatch")
+    }
 }
 
 // One decode step's products over a whole model laid out like SmolLM2-135M (30 layers, Q4_1, Q8_0 output):
@@ -142,7 +145,8 @@ xs.withUnsafeBufferPointer { xp in
     let x = xp.baseAddress!
     for level in levels {
         for t in threadCounts {
-            for chunked in t == 1 ? [true] : [false, true] {
+            let splits = option("--split").map { $0.map { $0 == "chunked" } } ?? [false, true]
+            for chunked in t == 1 ? [true] : splits {
                 let pool = pools[t]!
                 let ns = measure(batches: 5, batchNanos: batchNanos * 4, clock: benchClock(threads: t)) {
                     for l in 0..<layers {

@@ -103,6 +103,32 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
+    /// A chunk function for `run(splitting:granularity:context:_:)`: `(context, lowerBound, upperBound, part)`.
+    public typealias ChunkFunction = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int) -> Void
+
+    /// `run(splitting:granularity:_:)` for a C-convention function and a context pointer instead of a closure:
+    /// the same chunked schedule with no heap allocation at all (a closure `run` boxes its body once per call),
+    /// for the products of a decode step.
+    public func run(splitting total: Int, granularity: Int = 1, context: UnsafeMutableRawPointer?,
+                    _ function: ChunkFunction) {
+        let g = max(1, granularity)
+        let units = (max(0, total) + g - 1) / g
+        guard units > 0 else { return }
+        let n = threadCount
+        if n == 1 { function(context, 0, total, 0); return }
+        state.nextChunk.store(0, ordering: .relaxed)
+        state.split = SplitJob(function: function, context: context, total: total, granularity: g, units: units,
+                               chunks: min(units, n * PoolState.chunksPerPart))
+        let generation = state.dispatch(PoolState.idle)
+        state.runChunks(part: 0)
+        for index in 1..<n where state.claim(index, generation: generation) {
+            state.runChunks(part: index)
+            state.finished()
+        }
+        state.waitForWorkers()
+        state.split = nil
+    }
+
     /// The part of `0..<total` that worker `index` of `count` handles (contiguous, sizes differ by at most
     /// `granularity`). Ranges start at multiples of `granularity`.
     public static func split(_ total: Int, index: Int, count: Int, granularity: Int = 1) -> Range<Int> {
@@ -111,6 +137,16 @@ public final class ThreadPool: @unchecked Sendable {
         let hi = min(total, units * (index + 1) / count * granularity)
         return min(lo, total)..<hi
     }
+}
+
+/// A chunked job given as a C-convention function and a context pointer.
+struct SplitJob {
+    let function: ThreadPool.ChunkFunction
+    let context: UnsafeMutableRawPointer?
+    let total: Int
+    let granularity: Int
+    let units: Int
+    let chunks: Int
 }
 
 /// What a new worker thread needs; passed through `pthread_create`'s context pointer.
@@ -152,6 +188,8 @@ private final class PoolState: @unchecked Sendable {
     let pending = Atomic<Int>(0)
     /// Next chunk of a `run(splitting:)` job.
     let nextChunk = Atomic<Int>(0)
+    /// The current C-convention chunked job, if any (published like `job`).
+    var split: SplitJob?
     /// Workers blocked (or about to block) on `cond`.
     let sleepers = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
@@ -195,6 +233,18 @@ private final class PoolState: @unchecked Sendable {
                                                                ordering: .acquiringAndReleasing)
             if exchanged { return true }
             current = original
+        }
+    }
+
+    /// Takes chunks of the current `split` job until none are left.
+    func runChunks(part: Int) {
+        guard let job = split else { return }
+        while true {
+            let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+            if c >= job.chunks { return }
+            let lo = job.units * c / job.chunks * job.granularity
+            let hi = min(job.total, job.units * (c + 1) / job.chunks * job.granularity)
+            if lo < hi { job.function(job.context, lo, hi, part) }
         }
     }
 
@@ -252,7 +302,8 @@ private final class PoolState: @unchecked Sendable {
             seen = current
             if stopping.load(ordering: .acquiring) { return }
             if claim(index, generation: current) {
-                job(index, threadCount)  // still this job's body: the caller resets it only after this part finishes
+                // Still this job's: the caller resets `job` and `split` only after this part finishes.
+                if split != nil { runChunks(part: index) } else { job(index, threadCount) }
                 finished()
             }
         }
