@@ -76,10 +76,9 @@ static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, s
     const uint8_t *base = (const uint8_t *)w;
     int r = r0;
     for (; r + 4 <= r1; r += 4) {
-        if (r + 36 <= r1) {
-            const uint8_t *ahead = base + (size_t)(r + 32) * rb;
-            for (size_t off = 0; off < 4 * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
-        }
+        // Also past r1 (see lc_avx512.c): a prefetch never faults.
+        const uintptr_t ahead = (uintptr_t)base + (uintptr_t)(r + 32) * rb;
+        for (size_t off = 0; off < 4 * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
         rows_dot(base + (size_t)r * rb, rb, 4, cols / 32, xq, xd, xs, kind, bs, y + r);
     }
     for (; r < r1; r++) rows_dot(base + (size_t)r * rb, rb, 1, cols / 32, xq, xd, xs, kind, bs, y + r);

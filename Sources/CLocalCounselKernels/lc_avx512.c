@@ -140,10 +140,10 @@ static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, s
     const uint8_t *base = (const uint8_t *)w;
     int r = r0;
     for (; r + LC_ROWS_PER_PASS <= r1; r += LC_ROWS_PER_PASS) {
-        if (r + LC_PREFETCH_ROWS + LC_ROWS_PER_PASS <= r1) {
-            const uint8_t *ahead = base + (size_t)(r + LC_PREFETCH_ROWS) * rb;
-            for (size_t off = 0; off < LC_ROWS_PER_PASS * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
-        }
+        // Also past r1: the next rows usually belong to the next chunk of the same matrix, and a prefetch never
+        // faults (the address is formed as an integer, so no out-of-bounds pointer exists in C terms either).
+        const uintptr_t ahead = (uintptr_t)base + (uintptr_t)(r + LC_PREFETCH_ROWS) * rb;
+        for (size_t off = 0; off < LC_ROWS_PER_PASS * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
         rows_dot(base + (size_t)r * rb, rb, LC_ROWS_PER_PASS, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
     }
     for (; r < r1; r++) rows_dot(base + (size_t)r * rb, rb, 1, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
