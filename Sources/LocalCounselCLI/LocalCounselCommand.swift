@@ -30,6 +30,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self,
             ScreenCommand.self,
+            TokenizeCommand.self,
         ]
     )
 

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Screens assistant replies before they are shown: blocks method detail, medication advice, diagnoses, claims to
+/// be human or licensed, sexual content, encouragement of harm, discouragement of help and third parties' personal
+/// data, while letting safe replies that talk about suicide and point to a helpline through.
+///
+/// Crisis words are not the signal (SAFETY.md "Peers"): rules match the harmful statement itself, sentence by
+/// sentence (see `OutputStreamFilter` for how streaming and whole-text evaluation agree). The rules are data in
+/// `Policy/output/`, validated at load; a problem throws, so a chat cannot run with a half-loaded filter.
+public struct OutputFilter: Sendable {
+    private let rules: OutputRuleSet
+
+    /// The filter built from the policy shipped with the package.
+    public static func bundled() throws -> OutputFilter {
+        try OutputFilter(policyDirectory: PolicyFiles.bundledDirectory())
+    }
+
+    /// Loads and validates `output/rules.json`, `output/contacts-allowlist.json` and (for the numbers that are
+    /// never personal data) `protocol/helplines.json` under `policyDirectory`.
+    public init(policyDirectory: URL) throws {
+        let policy = try PolicyFiles.decode(
+            OutputPolicyFile.self, OutputRuleSet.rulesFile, in: policyDirectory, layer: .output)
+        let allowFile = try PolicyFiles.decode(
+            ContactAllowlistFile.self, ContactAllowlist.file, in: policyDirectory, layer: .output)
+        let helplines = try HelplineTable(policyDirectory: policyDirectory)
+        let allowlist = try ContactAllowlist(
+            file: allowFile, helplinePhones: helplines.allPhoneNumbers, helplineEmails: helplines.allEmailAddresses)
+        rules = try OutputRuleSet(policy: policy, allowlist: allowlist)
+    }
+
+    /// A filter over an already compiled rule set (tests compare gated and ungated rule sets).
+    init(rules: OutputRuleSet) {
+        self.rules = rules
+    }
+
+    /// The verdict on a complete reply — the same one streaming it through `makeStream()` reaches.
+    /// - Parameter crisisContext: the session is crisis-aware (the input screen flagged an earlier message), so
+    ///   rules that need talk of suicide or self-harm apply from the first sentence: "Then do it." is harmless
+    ///   after "I finished my essay" and not after "I want to die".
+    public func evaluate(_ reply: String, crisisContext: Bool = false) -> OutputVerdict {
+        var stream = makeStream(crisisContext: crisisContext)
+        if case .blocked(let verdict) = stream.push(reply) { return verdict }
+        if case .blocked(let verdict) = stream.finish() { return verdict }
+        return .allowed
+    }
+
+    /// A fresh stream filter for one reply; `crisisContext` as for `evaluate`.
+    public func makeStream(crisisContext: Bool = false) -> OutputStreamFilter {
+        OutputStreamFilter(rules: rules, crisisContext: crisisContext)
+    }
+}

@@ -1,0 +1,310 @@
+import Foundation
+
+/// The compiled, validated output policy: evaluates one unit (a sentence, or a bounded window of a run-on sentence)
+/// of an assistant reply against every rule.
+///
+/// Rules are sentence-level on purpose: the harmful replies this guards against (SAFETY.md "Peers") are a dose, a
+/// diagnosis or a claim to be licensed, not crisis words — each is a statement that fits in one sentence, and the
+/// sentence is also where the words that make a statement safe live ("talk to your doctor *before* changing your
+/// medication"). Context that spans sentences (a reply that talked about suicide earlier) is carried as a set of
+/// flags that only ever grows, so the result depends on the text alone and not on how it was split into tokens.
+///
+/// Immutable after `init`; `NSRegularExpression` is documented thread-safe for matching, hence `@unchecked Sendable`.
+final class OutputRuleSet: @unchecked Sendable {
+    /// One pattern and the literals one of which any match must contain (see `RegexLiteralGate`).
+    struct GatedPattern {
+        let regex: NSRegularExpression
+        /// Sets of indices into `literals`: the pattern runs only if every set has a literal in the unit.
+        /// nil when no requirement could be derived (the pattern always runs).
+        let gate: [[Int]]?
+    }
+
+    /// A rule ready to run.
+    struct CompiledRule {
+        let id: String
+        let category: OutputBlockCategory
+        let patterns: [GatedPattern]
+        let unless: [GatedPattern]
+        /// Bit of the context this rule needs, or 0 when it needs none.
+        let contextMask: UInt64
+    }
+
+    /// Stream hold-back bounds, in Unicode scalars (see `OutputPolicyFile.Stream`).
+    let maxHoldScalars: Int
+    let overlapScalars: Int
+    private let contexts: [[GatedPattern]]
+    private let rules: [CompiledRule]
+    /// Every distinct gate literal, as UTF-8 bytes (lower case).
+    private let literals: [[UInt8]]
+    private let phoneDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression, minDigits: Int)?
+    private let emailDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression)?
+    private let allowlist: ContactAllowlist
+    /// The context bit a crisis-aware session starts every reply with (the `self_harm` context), or 0.
+    let crisisContextMask: UInt64
+
+    static let rulesFile = "output/rules.json"
+
+    /// Validates and compiles `policy`; any problem is a `SafetyPolicyError` naming the entry.
+    /// `literalGates: false` runs every pattern (tests use it to show the pre-filter never changes a verdict).
+    init(policy: OutputPolicyFile, allowlist: ContactAllowlist, literalGates: Bool = true) throws {
+        let file = Self.rulesFile
+        func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
+            .outputPolicyEntryInvalid(file: file, entry: entry, problem: problem)
+        }
+        guard policy.version == 1 else { throw invalid("version", "unsupported version \(policy.version) (expected 1)") }
+        let stream = policy.stream
+        guard (64...4096).contains(stream.maxHoldScalars) else {
+            throw invalid("stream.max_hold_scalars", "must be between 64 and 4096")
+        }
+        guard stream.overlapScalars >= 16, stream.overlapScalars * 2 <= stream.maxHoldScalars else {
+            throw invalid("stream.overlap_scalars", "must be at least 16 and at most half of max_hold_scalars")
+        }
+        maxHoldScalars = stream.maxHoldScalars
+        overlapScalars = stream.overlapScalars
+
+        // Lexicons: `{name}` in a pattern becomes `(?:term1|term2|...)`, each term escaped literally.
+        var expansions: [String: String] = [:]
+        for (name, terms) in policy.lexicons {
+            guard name.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
+                throw invalid("lexicons.\(name)", "lexicon names are lowercase letters, digits and underscores")
+            }
+            guard !terms.isEmpty else { throw invalid("lexicons.\(name)", "empty word list") }
+            if let index = terms.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw invalid("lexicons.\(name)[\(index)]", "empty term")
+            }
+            // Longest first so the alternation prefers "sleeping pills" over "pills".
+            let sorted = terms.map { $0.lowercased() }.sorted { $0.count > $1.count }
+            expansions[name] = "(?:" + sorted.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|") + ")"
+        }
+
+        var literalIndex: [String: Int] = [:]
+        var literalTable: [[UInt8]] = []
+        func compile(_ patterns: [String], entry: String) throws -> [GatedPattern] {
+            guard !patterns.isEmpty else { throw invalid(entry, "no patterns") }
+            var compiled: [GatedPattern] = []
+            for (index, raw) in patterns.enumerated() {
+                let where_ = "\(entry)[\(index)]"
+                guard !raw.trimmingCharacters(in: .whitespaces).isEmpty else { throw invalid(where_, "empty pattern") }
+                guard !Self.hasUpperCaseLetter(raw) else {
+                    throw invalid(where_, "patterns are matched against lower-cased text: write letters in lower case")
+                }
+                let expanded = try Self.expandLexicons(raw, expansions: expansions) { name in
+                    invalid(where_, "unknown lexicon {\(name)}")
+                }
+                let regex: NSRegularExpression
+                do {
+                    regex = try NSRegularExpression(pattern: expanded, options: [])
+                } catch {
+                    throw invalid(where_, "not a valid regular expression")
+                }
+                // A pattern that matches empty text would fire on every reply.
+                if regex.firstMatch(in: "", options: [], range: NSRange(location: 0, length: 0)) != nil {
+                    throw invalid(where_, "pattern matches empty text")
+                }
+                let gate = (literalGates ? RegexLiteralGate.requiredLiteralSets(of: expanded) : nil).map { sets in
+                    sets.map { literals in
+                        literals.sorted().map { literal in
+                            if let known = literalIndex[literal] { return known }
+                            literalTable.append(Array(literal.utf8))
+                            literalIndex[literal] = literalTable.count - 1
+                            return literalTable.count - 1
+                        }
+                    }
+                }
+                compiled.append(GatedPattern(regex: regex, gate: gate))
+            }
+            return compiled
+        }
+
+        guard policy.contexts.count <= 64 else { throw invalid("contexts", "at most 64 contexts") }
+        var contextBits: [String: UInt64] = [:]
+        var compiledContexts: [[GatedPattern]] = []
+        for (index, context) in policy.contexts.enumerated() {
+            let entry = "contexts.\(context.id.isEmpty ? String(index) : context.id)"
+            guard !context.id.isEmpty else { throw invalid(entry, "empty id") }
+            guard contextBits[context.id] == nil else { throw invalid(entry, "duplicate context id") }
+            contextBits[context.id] = 1 << UInt64(index)
+            compiledContexts.append(try compile(context.patterns, entry: entry))
+        }
+        contexts = compiledContexts
+        crisisContextMask = contextBits["self_harm"] ?? 0
+
+        var seenIDs = Set<String>()
+        var compiledRules: [CompiledRule] = []
+        for (index, rule) in policy.rules.enumerated() {
+            let entry = "rules.\(rule.id.isEmpty ? String(index) : rule.id)"
+            guard rule.id.range(of: "^[a-z0-9_]+(\\.[a-z0-9_]+)*$", options: .regularExpression) != nil else {
+                throw invalid(entry, "rule ids are lowercase words joined by dots")
+            }
+            guard seenIDs.insert(rule.id).inserted else { throw invalid(entry, "duplicate rule id") }
+            guard let category = OutputBlockCategory(rawValue: rule.category) else {
+                throw invalid(entry, "unknown category '\(rule.category)'")
+            }
+            var mask: UInt64 = 0
+            if let name = rule.requiresContext {
+                guard let bit = contextBits[name] else { throw invalid(entry, "requires unknown context '\(name)'") }
+                mask = bit
+            }
+            let unless = try rule.unless.map { try compile($0, entry: entry + ".unless") } ?? []
+            compiledRules.append(CompiledRule(
+                id: rule.id, category: category, patterns: try compile(rule.patterns, entry: entry),
+                unless: unless, contextMask: mask))
+        }
+        guard !compiledRules.isEmpty else { throw invalid("rules", "no rules: the filter would pass everything") }
+        rules = compiledRules
+        literals = literalTable
+
+        func builtin(_ pattern: String, _ entry: String) throws -> NSRegularExpression {
+            do { return try NSRegularExpression(pattern: pattern) } catch {
+                throw invalid(entry, "built-in detector pattern failed to compile")
+            }
+        }
+        var phone: (String, OutputBlockCategory, NSRegularExpression, Int)?
+        var email: (String, OutputBlockCategory, NSRegularExpression)?
+        for detector in policy.detectors {
+            let entry = "detectors.\(detector.id)"
+            guard seenIDs.insert(detector.id).inserted else { throw invalid(entry, "duplicate id") }
+            guard let category = OutputBlockCategory(rawValue: detector.category) else {
+                throw invalid(entry, "unknown category '\(detector.category)'")
+            }
+            switch detector.kind {
+            case "phone_number":
+                let minDigits = detector.minDigits ?? 7
+                guard (5...15).contains(minDigits) else { throw invalid(entry, "min_digits must be 5...15") }
+                guard phone == nil else { throw invalid(entry, "only one phone_number detector") }
+                phone = (detector.id, category, try builtin(ContactAllowlist.phonePattern, entry), minDigits)
+            case "email":
+                guard email == nil else { throw invalid(entry, "only one email detector") }
+                email = (detector.id, category, try builtin(ContactAllowlist.emailPattern, entry))
+            default:
+                throw invalid(entry, "unknown detector kind '\(detector.kind)' (phone_number, email)")
+            }
+        }
+        phoneDetector = phone.map { (id: $0.0, category: $0.1, regex: $0.2, minDigits: $0.3) }
+        emailDetector = email.map { (id: $0.0, category: $0.1, regex: $0.2) }
+        self.allowlist = allowlist
+    }
+
+    /// Replaces every `{name}` that names a lexicon; `{2,5}`-style quantifiers are left alone.
+    private static func expandLexicons(
+        _ pattern: String, expansions: [String: String], unknown: (String) -> SafetyPolicyError
+    ) throws -> String {
+        var result = ""
+        var rest = Substring(pattern)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { result += rest[open...]; return result }
+            let name = rest[rest.index(after: open)..<close]
+            if let first = name.first, first.isLetter {
+                guard let expansion = expansions[String(name)] else { throw unknown(String(name)) }
+                result += expansion
+            } else {
+                result += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
+    /// Evaluates one unit. `context` carries the flags seen so far in this reply and is updated first, so a unit
+    /// can enable its own context-dependent rules. Returns the first rule that fires, or nil.
+    func evaluate(unit rawUnit: String, context: inout UInt64) -> OutputVerdict? {
+        let unit = Self.normalize(rawUnit.lowercased())
+        let range = NSRange(location: 0, length: unit.utf16.count)
+        let bytes = Array(unit.utf8)
+        // Which gate literals occur in the unit: 0 = not yet looked up, 1 = absent, 2 = present.
+        var present = [UInt8](repeating: 0, count: literals.count)
+        func matches(_ patterns: [GatedPattern]) -> Bool {
+            for pattern in patterns {
+                if let gate = pattern.gate {
+                    var open = true
+                    for set in gate where open {
+                        open = false
+                        for index in set {
+                            if present[index] == 0 { present[index] = Self.contains(bytes, literals[index]) ? 2 : 1 }
+                            if present[index] == 2 { open = true; break }
+                        }
+                    }
+                    if !open { continue }
+                }
+                if pattern.regex.firstMatch(in: unit, options: [], range: range) != nil { return true }
+            }
+            return false
+        }
+        for (index, patterns) in contexts.enumerated() where context & (1 << UInt64(index)) == 0 {
+            if matches(patterns) { context |= 1 << UInt64(index) }
+        }
+        for rule in rules where rule.contextMask == 0 || context & rule.contextMask != 0 {
+            guard matches(rule.patterns) else { continue }
+            if matches(rule.unless) { continue }
+            return OutputVerdict(category: rule.category, reason: rule.id)
+        }
+        if let phone = phoneDetector {
+            for match in phone.regex.matches(in: unit, options: [], range: range) {
+                guard let swiftRange = Range(match.range, in: unit) else { continue }
+                if !allowlist.allowsPhone(unit[swiftRange], minDigits: phone.minDigits) {
+                    return OutputVerdict(category: phone.category, reason: phone.id)
+                }
+            }
+        }
+        if let email = emailDetector, bytes.contains(UInt8(ascii: "@")) {
+            for match in email.regex.matches(in: unit, options: [], range: range) {
+                guard let swiftRange = Range(match.range, in: unit) else { continue }
+                if !allowlist.allowsEmail(unit[swiftRange]) {
+                    return OutputVerdict(category: email.category, reason: email.id)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Whether `needle` occurs in `haystack` (both UTF-8): `memchr` for the first byte, `memcmp` for the rest.
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+        return haystack.withUnsafeBufferPointer { h -> Bool in
+            needle.withUnsafeBufferPointer { n -> Bool in
+                guard let hBase = h.baseAddress, let nBase = n.baseAddress else { return false }
+                var offset = 0
+                let last = h.count - n.count
+                while offset <= last {
+                    guard let hit = memchr(hBase + offset, Int32(first), last - offset + 1) else { return false }
+                    let position = hBase.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hBase + position, nBase, n.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// True when a pattern has an upper-case letter outside an escape (`\B`, `\p{Lu}` are fine).
+    private static func hasUpperCaseLetter(_ pattern: String) -> Bool {
+        var escaped = false
+        var inProperty = false
+        for scalar in pattern.unicodeScalars {
+            if inProperty { if scalar == "}" { inProperty = false }; continue }
+            if escaped {
+                escaped = false
+                if scalar == "p" || scalar == "P" { inProperty = true }
+                continue
+            }
+            if scalar == "\\" { escaped = true; continue }
+            if scalar.properties.isUppercase { return true }
+        }
+        return false
+    }
+
+    /// Typographic quotes become ASCII so patterns need only spell "don't" one way.
+    private static func normalize(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x2018 && $0.value <= 0x201D }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x2018, 0x2019: scalars.append("'")
+            case 0x201C, 0x201D: scalars.append("\"")
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+}

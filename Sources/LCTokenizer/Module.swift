@@ -1,1 +1,0 @@
-// LCTokenizer: see the files beside this one.
