@@ -29,6 +29,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
         abstract: "On-device counseling language model runtime: nothing leaves this computer.",
         subcommands: [
             InfoCommand.self,
+            ScreenCommand.self,
             TokenizeCommand.self,
         ]
     )

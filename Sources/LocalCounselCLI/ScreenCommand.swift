@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LocalCounsel
+
+/// `localcounsel screen`: screens JSON Lines from stdin, one verdict line per input line. Needs no model file.
+///
+/// Input lines are `{"id": …, "text": …}`; output lines are `{"id": …, "verdict": "crisis"|"ok", "category": …|null,
+/// "reason": …}` plus `language`, `needs_clarification` and `in_progress`. A line that is not such an object gets
+/// `{"id": …|null, "error": …}` and the run goes on; blank lines are skipped. Message text is never echoed.
+struct ScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Screen JSON Lines messages from stdin for crisis content (no model needed)."
+    )
+
+    @Option(name: .long, help: "ISO 3166-1 alpha-2 country code of the users (for the crisis protocol's helplines).")
+    var country: String?
+
+    @Option(name: .long, help: "A policy folder to use instead of the shipped one (a clinic's edited copy).")
+    var policy: String?
+
+    // Place for the output-filter mode: declare `@Flag var outputs = false` here; in `run()`, when it is set,
+    // load the output filter (failing closed the same way) and call a `screenOutputs(with:)` written beside
+    // `screenInputs(with:)`, writing `"verdict": "block"|"allow"`. Input parsing (`ScreenInputLine.parse`) and
+    // the line encoder (`ScreenInputLine.encode`) are shared by both modes.
+
+    func validate() throws {
+        if let country, country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            throw ValidationError("--country must be a two-letter ISO 3166-1 code, e.g. US, ES, IN")
+        }
+    }
+
+    func run() throws {
+        // Fail closed: a policy that does not load is a one-line error (exit 1) before any line is reported "ok".
+        let screen = try policy.map { try CrisisScreen(policyDirectory: URL(fileURLWithPath: $0)) }
+            ?? CrisisScreen.bundled()
+        screenInputs(with: screen)
+    }
+
+    /// Reads stdin line by line and writes one verdict line per non-blank input line.
+    private func screenInputs(with screen: CrisisScreen) {
+        while let line = readLine(strippingNewline: true) {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            let output: [String: Any]
+            switch ScreenInputLine.parse(line) {
+            case .failure(let failure):
+                output = ["id": failure.id ?? NSNull(), "error": failure.problem]
+            case .success(let input):
+                let verdict = screen.screen(input.text)
+                output = [
+                    "id": input.id,
+                    "verdict": verdict.isCrisis ? "crisis" : "ok",
+                    "category": verdict.category?.rawValue ?? NSNull(),
+                    "reason": verdict.reason,
+                    "language": verdict.language ?? NSNull(),
+                    "needs_clarification": verdict.needsClarification,
+                    "in_progress": verdict.inProgress,
+                ]
+            }
+            print(ScreenInputLine.encode(output))
+        }
+    }
+}
+
+/// One input line of `localcounsel screen`, parsed without ever putting its text into an error.
+struct ScreenInputLine {
+    struct Failure: Error {
+        let id: Any?
+        let problem: String
+    }
+
+    let id: Any
+    let text: String
+
+    static func parse(_ line: String) -> Result<ScreenInputLine, Failure> {
+        guard let data = line.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return .failure(Failure(id: nil, problem: "not valid JSON"))
+        }
+        guard let dictionary = object as? [String: Any] else {
+            return .failure(Failure(id: nil, problem: "expected a JSON object with \"id\" and \"text\""))
+        }
+        let id = dictionary["id"]
+        guard let id, !(id is NSNull), !(id is [Any]), !(id is [String: Any]) else {
+            return .failure(Failure(id: nil, problem: "missing or non-scalar \"id\""))
+        }
+        guard let text = dictionary["text"] as? String else {
+            return .failure(Failure(id: id, problem: "missing or non-string \"text\""))
+        }
+        return .success(ScreenInputLine(id: id, text: text))
+    }
+
+    /// One compact JSON line with keys in a fixed order (id first) so outputs diff cleanly.
+    static func encode(_ object: [String: Any]) -> String {
+        let order = ["id", "verdict", "category", "reason", "language", "needs_clarification", "in_progress", "error"]
+        let parts = order.compactMap { key -> String? in
+            guard let value = object[key] else { return nil }
+            return "\(json(key)):\(json(value))"
+        }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    private static func json(_ value: Any) -> String {
+        if value is NSNull { return "null" }
+        if let bool = value as? Bool, type(of: value) == Bool.self { return bool ? "true" : "false" }
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]),
+              let text = String(data: data, encoding: .utf8) else { return "null" }
+        return text
+    }
+}
