@@ -34,90 +34,69 @@ static inline LC_T __m256 dot_u8s8(__m256i w, __m256i x) {
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
 }
 
-static LC_T void mv_q4_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
-                         const float *xs, float *y) {
-    const int nb = cols / 32;
-    for (int r = r0; r < r1; r++) {
-        const uint8_t *row = (const uint8_t *)w + (size_t)r * rb;
-        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-        float corr = 0;  // sum over blocks of d_w * s_x: the "-8" offset applied once at the end
-        int b = 0;
-        for (; b + 2 <= nb; b += 2) {
-            const uint8_t *b0 = row + b * 18, *b1 = b0 + 18;
-            const float d0 = h2f(b0), d1 = h2f(b1);
-            acc0 = _mm256_fmadd_ps(dot_u8s8(nibbles32(b0 + 2), _mm256_loadu_si256((const __m256i *)(xq + b * 32))),
-                                   _mm256_set1_ps(d0 * xd[b]), acc0);
-            acc1 = _mm256_fmadd_ps(dot_u8s8(nibbles32(b1 + 2), _mm256_loadu_si256((const __m256i *)(xq + b * 32 + 32))),
-                                   _mm256_set1_ps(d1 * xd[b + 1]), acc1);
-            corr += d0 * xs[b] + d1 * xs[b + 1];
-        }
-        for (; b < nb; b++) {
-            const uint8_t *b0 = row + b * 18;
-            const float d0 = h2f(b0);
-            acc0 = _mm256_fmadd_ps(dot_u8s8(nibbles32(b0 + 2), _mm256_loadu_si256((const __m256i *)(xq + b * 32))),
-                                   _mm256_set1_ps(d0 * xd[b]), acc0);
-            corr += d0 * xs[b];
-        }
-        y[r] = hsum8(_mm256_add_ps(acc0, acc1)) - 8 * corr;
-    }
-}
-
-static LC_T void mv_q4_1(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
-                         const float *xs, float *y) {
-    const int nb = cols / 32;
-    for (int r = r0; r < r1; r++) {
-        const uint8_t *row = (const uint8_t *)w + (size_t)r * rb;
-        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-        float macc = 0;
-        int b = 0;
-        for (; b + 2 <= nb; b += 2) {
-            const uint8_t *b0 = row + b * 20, *b1 = b0 + 20;
-            acc0 = _mm256_fmadd_ps(dot_u8s8(nibbles32(b0 + 4), _mm256_loadu_si256((const __m256i *)(xq + b * 32))),
-                                   _mm256_set1_ps(h2f(b0) * xd[b]), acc0);
-            acc1 = _mm256_fmadd_ps(dot_u8s8(nibbles32(b1 + 4), _mm256_loadu_si256((const __m256i *)(xq + b * 32 + 32))),
-                                   _mm256_set1_ps(h2f(b1) * xd[b + 1]), acc1);
-            macc += h2f(b0 + 2) * xs[b] + h2f(b1 + 2) * xs[b + 1];
-        }
-        for (; b < nb; b++) {
-            const uint8_t *b0 = row + b * 20;
-            acc0 = _mm256_fmadd_ps(dot_u8s8(nibbles32(b0 + 4), _mm256_loadu_si256((const __m256i *)(xq + b * 32))),
-                                   _mm256_set1_ps(h2f(b0) * xd[b]), acc0);
-            macc += h2f(b0 + 2) * xs[b];
-        }
-        y[r] = hsum8(_mm256_add_ps(acc0, acc1)) + macc;
-    }
-}
-
 /// Signed x signed via the sign trick: |w| (unsigned) times x carrying w's sign.
 static inline LC_T __m256 dot_s8s8(__m256i w, __m256i x) {
     return dot_u8s8(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
 }
 
+/// NR rows (starting at `row`, `rb` bytes apart) dotted with one activation vector, one block per register;
+/// the rows share each activation load. KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
+static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *row, size_t rb, const int NR, int nb,
+        const int8_t *xq, const float *xd, const float *xs, const int kind, const int bs, float *out) {
+    __m256 acc[4];
+    float extra[4];
+    for (int i = 0; i < NR; i++) { acc[i] = _mm256_setzero_ps(); extra[i] = 0; }
+    for (int b = 0; b < nb; b++) {
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(xq + b * 32));
+        const float dx = xd[b], sx = xs[b];
+        for (int i = 0; i < NR; i++) {
+            const uint8_t *blk = row + i * rb + (size_t)b * bs;
+            const float dw = h2f(blk);
+            __m256 d;
+            if (kind == 2) d = dot_s8s8(_mm256_loadu_si256((const __m256i *)(blk + 2)), x);
+            else d = dot_u8s8(nibbles32(blk + (kind == 0 ? 2 : 4)), x);
+            acc[i] = _mm256_fmadd_ps(d, _mm256_set1_ps(dw * dx), acc[i]);
+            // Q4_0's -8 offset and Q4_1's minimum, applied once per row from the activation block sums.
+            if (kind == 0) extra[i] += dw * sx;
+            if (kind == 1) extra[i] += h2f(blk + 2) * sx;
+        }
+    }
+    for (int i = 0; i < NR; i++) {
+        float t = hsum8(acc[i]);
+        if (kind == 0) t -= 8 * extra[i];
+        if (kind == 1) t += extra[i];
+        out[i] = t;
+    }
+}
+
+/// Four rows per pass, prefetching the group 32 rows ahead (rows read side by side hide the stream from the
+/// hardware prefetcher; see lc_avx512.c).
+static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, size_t rb, int cols, int r0, int r1,
+        const int8_t *xq, const float *xd, const float *xs, float *y, const int kind, const int bs) {
+    const uint8_t *base = (const uint8_t *)w;
+    int r = r0;
+    for (; r + 4 <= r1; r += 4) {
+        // Also past r1 (see lc_avx512.c): a prefetch never faults.
+        const uintptr_t ahead = (uintptr_t)base + (uintptr_t)(r + 32) * rb;
+        for (size_t off = 0; off < 4 * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
+        rows_dot(base + (size_t)r * rb, rb, 4, cols / 32, xq, xd, xs, kind, bs, y + r);
+    }
+    for (; r < r1; r++) rows_dot(base + (size_t)r * rb, rb, 1, cols / 32, xq, xd, xs, kind, bs, y + r);
+}
+
+static LC_T void mv_q4_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                         const float *xs, float *y) {
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 0, 18);
+}
+
+static LC_T void mv_q4_1(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                         const float *xs, float *y) {
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 1, 20);
+}
+
 static LC_T void mv_q8_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    (void)xs;
-    const int nb = cols / 32;
-    for (int r = r0; r < r1; r++) {
-        const uint8_t *row = (const uint8_t *)w + (size_t)r * rb;
-        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-        int b = 0;
-        for (; b + 2 <= nb; b += 2) {
-            const uint8_t *b0 = row + b * 34, *b1 = b0 + 34;
-            acc0 = _mm256_fmadd_ps(dot_s8s8(_mm256_loadu_si256((const __m256i *)(b0 + 2)),
-                                            _mm256_loadu_si256((const __m256i *)(xq + b * 32))),
-                                   _mm256_set1_ps(h2f(b0) * xd[b]), acc0);
-            acc1 = _mm256_fmadd_ps(dot_s8s8(_mm256_loadu_si256((const __m256i *)(b1 + 2)),
-                                            _mm256_loadu_si256((const __m256i *)(xq + b * 32 + 32))),
-                                   _mm256_set1_ps(h2f(b1) * xd[b + 1]), acc1);
-        }
-        for (; b < nb; b++) {
-            const uint8_t *b0 = row + b * 34;
-            acc0 = _mm256_fmadd_ps(dot_s8s8(_mm256_loadu_si256((const __m256i *)(b0 + 2)),
-                                            _mm256_loadu_si256((const __m256i *)(xq + b * 32))),
-                                   _mm256_set1_ps(h2f(b0) * xd[b]), acc0);
-        }
-        y[r] = hsum8(_mm256_add_ps(acc0, acc1));
-    }
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 2, 34);
 }
 
 /// 8 floats from 8 halfs / bfloat16s at p.
@@ -269,6 +248,46 @@ static LC_T void axpy_f32(float a, const float *x, float *y, int n) {
     for (; i < n; i++) y[i] += a * x[i];
 }
 
+/// Scores of one query against many cached rows: the query stays in registers (chunks of 32), no call per row.
+static LC_T void dot_rows_f32(const float *x, const float *m, size_t stride, int rows, int n, float scale, float *out) {
+    for (int i = 0; i < rows; i++) {
+        const float *row = m + (size_t)i * stride;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        int j = 0;
+        for (; j + 16 <= n; j += 16) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j + 8), _mm256_loadu_ps(row + j + 8), a1);
+        }
+        for (; j + 8 <= n; j += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
+        float t = hsum8(_mm256_add_ps(a0, a1));
+        for (; j < n; j++) t += x[j] * row[j];
+        out[i] = scale * t;
+    }
+}
+
+/// y += sum_i w[i] * row_i, 32 columns at a time held in registers across all rows.
+static LC_T void accumulate_rows_f32(const float *w, const float *m, size_t stride, int rows, int n, float *y) {
+    int c = 0;
+    for (; c + 32 <= n; c += 32) {
+        __m256 y0 = _mm256_loadu_ps(y + c), y1 = _mm256_loadu_ps(y + c + 8), y2 = _mm256_loadu_ps(y + c + 16),
+               y3 = _mm256_loadu_ps(y + c + 24);
+        for (int i = 0; i < rows; i++) {
+            const float *row = m + (size_t)i * stride + c;
+            const __m256 wi = _mm256_set1_ps(w[i]);
+            y0 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row), y0);
+            y1 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row + 8), y1);
+            y2 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row + 16), y2);
+            y3 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row + 24), y3);
+        }
+        _mm256_storeu_ps(y + c, y0);
+        _mm256_storeu_ps(y + c + 8, y1);
+        _mm256_storeu_ps(y + c + 16, y2);
+        _mm256_storeu_ps(y + c + 24, y3);
+    }
+    if (c < n)
+        for (int i = 0; i < rows; i++) axpy_f32(w[i], m + (size_t)i * stride + c, y + c, n - c);
+}
+
 static LC_T void rmsnorm_f32(const float *x, const float *w, float *out, int n, float eps) {
     const float scale = 1.0f / sqrtf(dot_f32(x, x, n) / (float)n + eps);
     const __m256 vs = _mm256_set1_ps(scale);
@@ -337,5 +356,5 @@ static LC_T void swiglu_f32(float *gate, const float *up, int n) {
 const lc_kernel_table lc_table_avx2 = {
     mv_q4_0, mv_q4_1, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
     dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
-    dot_f32, axpy_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
+    dot_f32, axpy_f32, dot_rows_f32, accumulate_rows_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
 };

@@ -4,6 +4,7 @@ import CLocalCounselKernels
 public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No kernel for this element type.
     case unsupportedType(GGMLType)
+    /// A one-line message naming the type.
     public var description: String {
         switch self {
         case let .unsupportedType(t): return "tensor type \(t) is not supported by the kernels"
@@ -23,6 +24,13 @@ public enum Dequantize {
         guard supportedTypes.contains(type),
               lc_dequantize_row(level.c, Int32(type.rawValue), src, dst, Int32(count)) == 0
         else { throw KernelError.unsupportedType(type) }
+    }
+
+    /// Decodes rows `rows` of `w` into `dst` (row-major, `w.cols` floats per row, the first decoded row at
+    /// `dst`): a weight tile for the batched (sgemm) path, decoded once per batch.
+    public static func rows(_ w: WeightMatrix, _ rows: Range<Int>, into dst: UnsafeMutablePointer<Float>,
+                            level: KernelLevel = .current) throws {
+        for (i, r) in rows.enumerated() { try row(w.type, w.row(r), dst + i * w.cols, count: w.cols, level: level) }
     }
 
     /// Scalar Swift twin of `row`: the ground truth.

@@ -50,5 +50,6 @@ public enum KernelLevel: Int, Sendable, CaseIterable, Comparable, CustomStringCo
         self = level
     }
 
+    /// Lower levels first (`scalar < avx2 < avx512`).
     public static func < (a: KernelLevel, b: KernelLevel) -> Bool { a.rawValue < b.rawValue }
 }

@@ -26,13 +26,21 @@ public enum MatVec {
     @inline(__always)
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, xq: QuantizedActivations,
                                 y: UnsafeMutablePointer<Float>, rows: Range<Int>, level: KernelLevel = .current) {
+        multiply(w, x: x, values: xq.values, scales: xq.scales, sums: xq.sums, y: y, rows: rows, level: level)
+    }
+
+    /// `multiply` on the raw arrays of a `QuantizedActivations`.
+    @inline(__always)
+    static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, values: UnsafePointer<Int8>,
+                         scales: UnsafePointer<Float>, sums: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                         rows: Range<Int>, level: KernelLevel) {
         guard !rows.isEmpty else { return }
         let lv = level.c, rb = w.rowBytes, cols = Int32(w.cols)
         let r0 = Int32(rows.lowerBound), r1 = Int32(rows.upperBound)
         switch w.type {
-        case .q4_0: lc_matvec_q4_0(lv, w.data, rb, cols, r0, r1, xq.values, xq.scales, xq.sums, y)
-        case .q4_1: lc_matvec_q4_1(lv, w.data, rb, cols, r0, r1, xq.values, xq.scales, xq.sums, y)
-        case .q8_0: lc_matvec_q8_0(lv, w.data, rb, cols, r0, r1, xq.values, xq.scales, xq.sums, y)
+        case .q4_0: lc_matvec_q4_0(lv, w.data, rb, cols, r0, r1, values, scales, sums, y)
+        case .q4_1: lc_matvec_q4_1(lv, w.data, rb, cols, r0, r1, values, scales, sums, y)
+        case .q8_0: lc_matvec_q8_0(lv, w.data, rb, cols, r0, r1, values, scales, sums, y)
         case .f32: lc_matvec_f32(lv, w.data, rb, cols, r0, r1, x, y)
         case .f16: lc_matvec_f16(lv, w.data, rb, cols, r0, r1, x, y)
         case .bf16: lc_matvec_bf16(lv, w.data, rb, cols, r0, r1, x, y)
@@ -40,12 +48,25 @@ public enum MatVec {
         }
     }
 
-    /// The whole product `y = W x`, split over `pool` (rows in multiples of 4 per part, a deterministic split).
+    /// The whole product `y = W x` over `pool`, rows handed out in chunks of multiples of 4
+    /// (`ThreadPool.run(splitting:)`): identical results for any thread count, and no heap allocation.
     public static func multiply(_ w: WeightMatrix, x: UnsafePointer<Float>, xq: QuantizedActivations,
                                 y: UnsafeMutablePointer<Float>, pool: ThreadPool, level: KernelLevel = .current) {
-        pool.run { i, n in
-            multiply(w, x: x, xq: xq, y: y, rows: ThreadPool.split(w.rows, index: i, count: n, granularity: 4), level: level)
-        }
+        var job = PooledProduct(a: w, b: nil, c: nil, x: x, values: xq.values, scales: xq.scales, sums: xq.sums,
+                                ya: y, yb: nil, yc: nil, level: level)
+        job.run(on: pool)
+    }
+
+    /// Two or three products of the same input in one dispatch (gate and up; q, k and v): the rows of all of
+    /// them form one range that the threads share in chunks, so the workers are woken once, not two or three
+    /// times. No heap allocation.
+    public static func multiply(_ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil,
+                                x: UnsafePointer<Float>, xq: QuantizedActivations,
+                                ya: UnsafeMutablePointer<Float>, yb: UnsafeMutablePointer<Float>,
+                                yc: UnsafeMutablePointer<Float>? = nil, pool: ThreadPool, level: KernelLevel = .current) {
+        var job = PooledProduct(a: a, b: b, c: yc == nil ? nil : c, x: x, values: xq.values, scales: xq.scales,
+                                sums: xq.sums, ya: ya, yb: yb, yc: yc, level: level)
+        job.run(on: pool)
     }
 
     /// `y[r] = dot(W[r, :], x)` for every row, using `rowScratch` (at least `w.cols` floats) for one row.
@@ -107,5 +128,50 @@ public enum MatVec {
             }
             y[r] = acc
         }
+    }
+}
+
+/// Up to three products of one input, run over a pool through a context pointer (no closure, no allocation).
+/// Their rows form one range: a's rows, then b's, then c's.
+struct PooledProduct {
+    let a: WeightMatrix
+    let b: WeightMatrix?
+    let c: WeightMatrix?
+    let x: UnsafePointer<Float>
+    let values: UnsafePointer<Int8>
+    let scales: UnsafePointer<Float>
+    let sums: UnsafePointer<Float>
+    let ya: UnsafeMutablePointer<Float>
+    let yb: UnsafeMutablePointer<Float>?
+    let yc: UnsafeMutablePointer<Float>?
+    let level: KernelLevel
+
+    var totalRows: Int { a.rows + (yb == nil ? 0 : b?.rows ?? 0) + (yc == nil ? 0 : c?.rows ?? 0) }
+
+    mutating func run(on pool: ThreadPool) {
+        let total = totalRows
+        withUnsafeMutablePointer(to: &self) { job in
+            pool.run(splitting: total, granularity: 4, context: UnsafeMutableRawPointer(job)) { context, lo, hi, _ in
+                context?.assumingMemoryBound(to: PooledProduct.self).pointee.rows(lo..<hi)
+            }
+        }
+    }
+
+    /// Computes the rows `range` of the concatenated row space.
+    func rows(_ range: Range<Int>) {
+        var base = 0
+        product(a, ya, range, &base)
+        if let b, let yb { product(b, yb, range, &base) }
+        if let c, let yc { product(c, yc, range, &base) }
+    }
+
+    /// The part of `range` that falls in `w`'s rows (which start at `base`), then moves `base` past them.
+    private func product(_ w: WeightMatrix, _ y: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ base: inout Int) {
+        let part = range.clamped(to: base..<(base + w.rows))
+        if !part.isEmpty {
+            MatVec.multiply(w, x: x, values: values, scales: scales, sums: sums, y: y,
+                            rows: (part.lowerBound - base)..<(part.upperBound - base), level: level)
+        }
+        base += w.rows
     }
 }

@@ -8,24 +8,29 @@ import Darwin
 
 /// Splits one job over several threads. `run` returns when every part has finished.
 ///
-/// Contract used by the model: `run { index, count in ... }` calls the body once for each index in
-/// `0..<threadCount`, concurrently, with the caller's thread taking index 0 and persistent worker `i` always
-/// taking index `i` (a deterministic partition). Bodies must only write disjoint memory.
+/// Contract used by the model: `run { index, count in ... }` calls the body exactly once for each index in
+/// `0..<threadCount`, concurrently, and returns when all have finished. The caller's thread runs index 0;
+/// persistent worker `i` runs index `i`, unless it has not started it by the time the caller has finished its
+/// own part — then the caller runs it too. What an index computes must depend only on the index (a
+/// deterministic partition, e.g. `split`), never on which thread runs it. Bodies must only write disjoint memory.
 ///
 /// Why this design (shared/MEASURED.md): waking a sleeping thread costs 4–45 µs, a spinning one 0.1 µs; but a
 /// pure spin pool collapses when another process wants the core. So workers poll an atomic generation counter
-/// for a bounded number of polls after each job, then block on a condition variable. `run` takes no lock and
-/// allocates nothing unless a worker has gone to sleep.
+/// for ~50 µs after each job, then block on a condition variable; and a part whose worker is not running (a
+/// loaded machine) is taken over by the caller instead of being waited for. `run` takes no lock unless a worker
+/// has gone to sleep. It makes one 32-byte heap allocation per call: `withoutActuallyEscaping`, the only way to
+/// hand a non-escaping closure to other threads, boxes it to check it did not escape (measured with a
+/// malloc-counting preload; ~20 ns of a ~250 ns dispatch, freed at once).
 public final class ThreadPool: @unchecked Sendable {
     /// Number of parts `run` splits a job into (>= 1).
     public let threadCount: Int
     private let state: PoolState
     private var workers: [pthread_t] = []
 
-    /// Creates a pool of `threads` parts (clamped to 1...256): the caller plus `threads - 1` workers.
+    /// Creates a pool of `threads` parts (clamped to 1...32): the caller plus `threads - 1` workers.
     /// If the system refuses to start a worker, the pool runs with fewer parts.
     public init(threads: Int) {
-        let wanted = min(256, max(1, threads))
+        let wanted = min(PoolState.maxParts, max(1, threads))
         state = PoolState()
         for index in 1..<wanted {
             let context = Unmanaged.passRetained(WorkerContext(state: state, index: index))
@@ -60,11 +65,68 @@ public final class ThreadPool: @unchecked Sendable {
         let n = threadCount
         if n == 1 { body(0, 1); return }
         withoutActuallyEscaping(body) { escapable in
-            state.dispatch(escapable)
+            let generation = state.dispatch(escapable)
             escapable(0, n)
+            // Parts whose worker has not started yet (descheduled, or still waking up): run them here.
+            for index in 1..<n where state.claim(index, generation: generation) {
+                escapable(index, n)
+                state.finished()
+            }
             state.waitForWorkers()
-            state.job = nil
+            state.job = PoolState.idle
         }
+    }
+
+    /// Runs `body` over `0..<total` in chunks (multiples of `granularity`) handed out one at a time to whichever
+    /// thread is free, so a thread the system preempts delays at most one chunk, and a part whose worker is not
+    /// running costs nothing. `body(range, part)` gets its chunk and the index of the part running it (unique
+    /// among concurrently running bodies, for per-part scratch). Use it when each output depends only on its
+    /// own range (rows of a product): results are then identical for any thread count and any schedule.
+    public func run(splitting total: Int, granularity: Int = 1,
+                    _ body: (_ range: Range<Int>, _ part: Int) -> Void) {
+        let g = max(1, granularity)
+        let units = (max(0, total) + g - 1) / g
+        guard units > 0 else { return }
+        let n = threadCount
+        if n == 1 { body(0..<total, 0); return }
+        // A few chunks per part: enough to absorb a late or preempted thread, few enough that claiming one (an
+        // atomic add on a shared line) stays negligible next to its work.
+        let chunks = min(units, n * PoolState.chunksPerPart)
+        state.nextChunk.store(0, ordering: .relaxed)  // published to the workers by `run`'s dispatch
+        run { part, _ in
+            while true {
+                let c = state.nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                if c >= chunks { return }
+                let lo = units * c / chunks * g, hi = min(total, units * (c + 1) / chunks * g)
+                if lo < hi { body(lo..<hi, part) }
+            }
+        }
+    }
+
+    /// A chunk function for `run(splitting:granularity:context:_:)`: `(context, lowerBound, upperBound, part)`.
+    public typealias ChunkFunction = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int) -> Void
+
+    /// `run(splitting:granularity:_:)` for a C-convention function and a context pointer instead of a closure:
+    /// the same chunked schedule with no heap allocation at all (a closure `run` boxes its body once per call),
+    /// for the products of a decode step.
+    public func run(splitting total: Int, granularity: Int = 1, context: UnsafeMutableRawPointer?,
+                    _ function: ChunkFunction) {
+        let g = max(1, granularity)
+        let units = (max(0, total) + g - 1) / g
+        guard units > 0 else { return }
+        let n = threadCount
+        if n == 1 { function(context, 0, total, 0); return }
+        state.nextChunk.store(0, ordering: .relaxed)
+        state.split = SplitJob(function: function, context: context, total: total, granularity: g, units: units,
+                               chunks: min(units, n * PoolState.chunksPerPart))
+        let generation = state.dispatch(PoolState.idle)
+        state.runChunks(part: 0)
+        for index in 1..<n where state.claim(index, generation: generation) {
+            state.runChunks(part: index)
+            state.finished()
+        }
+        state.waitForWorkers()
+        state.split = nil
     }
 
     /// The part of `0..<total` that worker `index` of `count` handles (contiguous, sizes differ by at most
@@ -75,6 +137,16 @@ public final class ThreadPool: @unchecked Sendable {
         let hi = min(total, units * (index + 1) / count * granularity)
         return min(lo, total)..<hi
     }
+}
+
+/// A chunked job given as a C-convention function and a context pointer.
+struct SplitJob {
+    let function: ThreadPool.ChunkFunction
+    let context: UnsafeMutableRawPointer?
+    let total: Int
+    let granularity: Int
+    let units: Int
+    let chunks: Int
 }
 
 /// What a new worker thread needs; passed through `pthread_create`'s context pointer.
@@ -90,21 +162,34 @@ private final class WorkerContext {
 /// The shared state between `run` and the workers. Workers retain this (never the pool), so the pool's deinit
 /// can stop and join them.
 private final class PoolState: @unchecked Sendable {
+    /// Parts are claimed through a 32-bit mask.
+    static let maxParts = 32
     /// How long a waiting worker spins before it blocks: covers the gap between a decode step's back-to-back
     /// products (a few µs), not the idle time between tokens or another process wanting the core.
     static let spinNanoseconds: UInt64 = 50_000
     /// Polls between two clock reads while spinning.
     static let pollsPerClockRead = 64
+    /// Chunks per part in `run(splitting:)`.
+    static let chunksPerPart = 4
     /// Polls before the dispatching thread starts yielding while workers finish.
     static let waitPolls = 4_000
 
     var threadCount = 1
     /// The current job; written before `generation` is bumped, read after it is seen (release/acquire).
-    var job: ((Int, Int) -> Void)?
+    var job: (Int, Int) -> Void = PoolState.idle
+    /// The job between runs.
+    static let idle: @Sendable (Int, Int) -> Void = { _, _ in }
     /// Bumped once per job (and once to stop).
     let generation = Atomic<UInt32>(0)
-    /// Workers that have not finished the current job.
+    /// The current job's generation (high 32 bits) and the parts already claimed (low 32 bits): a part runs
+    /// once, on whichever thread claims it first, and a late worker can never claim a part of another job.
+    let claims = Atomic<UInt64>(0)
+    /// Claimed parts (other than the caller's) that have not finished.
     let pending = Atomic<Int>(0)
+    /// Next chunk of a `run(splitting:)` job.
+    let nextChunk = Atomic<Int>(0)
+    /// The current C-convention chunked job, if any (published like `job`).
+    var split: SplitJob?
     /// Workers blocked (or about to block) on `cond`.
     let sleepers = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
@@ -125,15 +210,48 @@ private final class PoolState: @unchecked Sendable {
         cond.deallocate()
     }
 
-    func dispatch(_ body: @escaping (Int, Int) -> Void) {
+    /// Publishes `body` as the next job and returns its generation.
+    func dispatch(_ body: @escaping (Int, Int) -> Void) -> UInt32 {
         job = body
         pending.store(threadCount - 1, ordering: .relaxed)
+        let next = generation.load(ordering: .relaxed) &+ 1
+        claims.store(UInt64(next) << 32, ordering: .releasing)
         // Sequentially consistent with the sleeper's increment-then-recheck: either it sees the new generation
         // or we see it asleep and wake it (no lost wake-up).
-        generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        generation.store(next, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wakeAll() }
+        return next
     }
 
+    /// Claims part `index` of job `generation`; false when it is taken or the job is another one.
+    func claim(_ index: Int, generation: UInt32) -> Bool {
+        let bit = UInt64(1) << UInt64(index)
+        var current = claims.load(ordering: .acquiring)
+        while true {
+            guard UInt32(truncatingIfNeeded: current >> 32) == generation, current & bit == 0 else { return false }
+            let (exchanged, original) = claims.compareExchange(expected: current, desired: current | bit,
+                                                               ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+    }
+
+    /// Takes chunks of the current `split` job until none are left.
+    func runChunks(part: Int) {
+        guard let job = split else { return }
+        while true {
+            let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+            if c >= job.chunks { return }
+            let lo = job.units * c / job.chunks * job.granularity
+            let hi = min(job.total, job.units * (c + 1) / job.chunks * job.granularity)
+            if lo < hi { job.function(job.context, lo, hi, part) }
+        }
+    }
+
+    /// A claimed part (other than the caller's) has finished.
+    func finished() { pending.wrappingSubtract(1, ordering: .releasing) }
+
+    /// Waits until every claimed part has finished (the caller has claimed all the others by now).
     func waitForWorkers() {
         var polls = 0
         while pending.load(ordering: .acquiring) != 0 {
@@ -183,8 +301,11 @@ private final class PoolState: @unchecked Sendable {
             }
             seen = current
             if stopping.load(ordering: .acquiring) { return }
-            job?(index, threadCount)
-            pending.wrappingSubtract(1, ordering: .releasing)
+            if claim(index, generation: current) {
+                // Still this job's: the caller resets `job` and `split` only after this part finishes.
+                if split != nil { runChunks(part: index) } else { job(index, threadCount) }
+                finished()
+            }
         }
     }
 }

@@ -19,8 +19,10 @@ struct ScreenCommand: ParsableCommand {
     @Option(name: .long, help: "A policy folder to use instead of the shipped one (a clinic's edited copy).")
     var policy: String?
 
-    // The output-filter mode (`--outputs`: verdict "block"|"allow" per model reply) is added on top of the output
-    // filter; it plugs in here as a second `Screening` mode next to `screenInputs`.
+    // Place for the output-filter mode: declare `@Flag var outputs = false` here; in `run()`, when it is set,
+    // load the output filter (failing closed the same way) and call a `screenOutputs(with:)` written beside
+    // `screenInputs(with:)`, writing `"verdict": "block"|"allow"`. Input parsing (`ScreenInputLine.parse`) and
+    // the line encoder (`ScreenInputLine.encode`) are shared by both modes.
 
     func validate() throws {
         if let country, country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) {

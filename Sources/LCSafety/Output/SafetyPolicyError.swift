@@ -1,11 +1,11 @@
 import Foundation
 
-/// Why the output filter's or the crisis protocol's policy data could not be loaded.
+/// Why the output filter's, the crisis protocol's or the input screen's policy data could not be loaded.
 ///
 /// The safety layer fails closed: any of these means the chat must not run unscreened. Every case names the file
 /// (relative to the policy folder), and where it applies the entry and the problem, so a clinic editing the data
 /// can find the mistake. No case ever carries message text — only policy content and locations.
-/// (Case names are prefixed `output…` / `protocol…` so they stay distinct from the input screen's errors.)
+/// (Case names are prefixed `output…` / `protocol…` / `screen…` by layer.)
 public enum SafetyPolicyError: LocalizedError, Equatable, Sendable {
     /// The policy folder or one of its files does not exist.
     case outputPolicyFileMissing(file: String)
@@ -19,13 +19,13 @@ public enum SafetyPolicyError: LocalizedError, Equatable, Sendable {
     case protocolPolicyFileMalformed(file: String, problem: String)
     /// One entry of a crisis-protocol file breaks a rule (bad ISO code, bad date, unresolvable placeholder...).
     case protocolPolicyEntryInvalid(file: String, entry: String, problem: String)
-    /// The screen's policy folder, or a file it needs, does not exist.
+    /// The input screen's policy folder, or a file it needs, does not exist.
     case screenPolicyFileMissing(file: String)
-    /// A screen policy file exists but cannot be read as UTF-8 text.
+    /// An input-screen policy file exists but cannot be read as UTF-8 text.
     case screenPolicyFileUnreadable(file: String)
-    /// One line of a screen policy file is wrong: `entry` is the rule id or directive, `problem` says what is wrong.
+    /// One line of an input-screen policy file is wrong: `entry` is the rule id or directive.
     case screenPolicyEntryInvalid(file: String, line: Int, entry: String, problem: String)
-    /// The policy folder as a whole is incomplete (for example a crisis category without any rule).
+    /// The input-screen policy as a whole is incomplete (for example a crisis category without any rule).
     case screenPolicyIncomplete(problem: String)
     /// The policy folder was not found inside the package's resource bundle.
     case policyBundleMissing
