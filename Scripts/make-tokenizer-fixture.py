@@ -8,6 +8,7 @@ The reference is llama-cpp-python (it builds llama.cpp from source):
 Usage: Scripts/make-tokenizer-fixture.py [--model PATH]
 """
 import argparse
+import ctypes
 import json
 import os
 import subprocess
@@ -142,6 +143,17 @@ MENTAL_HEALTH = [
 ]
 
 
+# Long single words and runs: many merges inside one word, ties between equal-rank pairs.
+PATHOLOGICAL = [
+    "a" * 1000, "ab" * 400, "=" * 300, "\n" * 64, " " * 64 + "x", "1" * 200, "😀" * 40, "e\u0301" * 100,
+    "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(300)),
+    "".join("0123456789abcdef"[(i * i + 7 * i) % 16] for i in range(600)),
+    "".join(c.upper() if i % 3 == 0 else c for i, c in enumerate("supercalifragilisticexpialidocious" * 8)),
+    "'s'S'll'LL're" * 20, "<|im_start|" * 20 + ">", "<<|im_end|>|im_end|>" * 10, "\u3000" * 20 + "a",
+    " \u00a0" * 20 + "a", "Ġthe" * 30,
+]
+
+
 def long_document():
     path = "/usr/share/common-licenses/GPL-3"
     if os.path.exists(path):
@@ -160,7 +172,7 @@ def main():
     llm = llama_cpp.Llama(model_path=args.model, vocab_only=True, verbose=False)
 
     groups = [PROSE, WHITESPACE, NUMBERS, PUNCTUATION, CONTRACTIONS, ACCENTS, EMOJI, SCRIPTS, CODE, SPECIAL,
-              MENTAL_HEALTH, long_document()]
+              MENTAL_HEALTH, PATHOLOGICAL, long_document()]
     texts = []
     seen = set()
     for group in groups:
@@ -177,8 +189,20 @@ def main():
             "special": llm.tokenize(b, add_bos=False, special=True),
             "plain": llm.tokenize(b, add_bos=False, special=False),
         })
+    # Token pieces (llama_token_to_piece with special=True) for a sample of ids: all specials and byte
+    # tokens at the start of the vocabulary, then every 97th id.
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
+    n_vocab = llama_cpp.llama_vocab_n_tokens(vocab)
+    buf = ctypes.create_string_buffer(4096)
+    piece_ids = list(range(0, min(400, n_vocab))) + list(range(400, n_vocab, 97))
+    pieces = []
+    for i in piece_ids:
+        n = llama_cpp.llama_token_to_piece(vocab, i, buf, len(buf), 0, True)
+        pieces.append({"id": i, "hex": buf.raw[:n].hex()})
+
     fixture = {
         "model": os.path.basename(args.model),
+        "pieces": pieces,
         "reference": f"llama-cpp-python {llama_cpp.__version__}: tokenize(text, add_bos=False, special=True|False)",
         "cases": cases,
     }

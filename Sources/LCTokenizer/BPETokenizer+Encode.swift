@@ -8,8 +8,8 @@ import Darwin
 struct EncodeScratch {
     var cps: [UInt32] = []      // (fragment code points)
     var cls: [UInt8] = []       // (fragment code points) UnicodeClass bytes
-    var offsets: [Int32] = []   // (fragment code points + 1) byte offset of each code point
-    var ends: [Int32] = []      // (words) end code point index of each word
+    var offsets: [Int] = []     // (fragment code points + 1) byte offset of each code point
+    var ends: [Int] = []        // (words) end code point index of each word
     var symbols: [Int32] = []   // (word bytes) token id of each symbol; -1 once merged away,
                                 // `BPETokenizer.absentByte` for a byte without a token
     var prev: [Int32] = []      // (word bytes) previous live symbol, -1 at the start
@@ -108,7 +108,7 @@ extension BPETokenizer {
         if scratch.cps.count < length {
             scratch.cps = [UInt32](repeating: 0, count: length)
             scratch.cls = [UInt8](repeating: 0, count: length)
-            scratch.offsets = [Int32](repeating: 0, count: length + 1)
+            scratch.offsets = [Int](repeating: 0, count: length + 1)
         }
         let classes = UnicodeClassTable.shared
         // Decode UTF-8 (valid: it comes from a String; a malformed byte would count as one U+FFFD).
@@ -121,11 +121,11 @@ extension BPETokenizer {
                         let (cp, len) = Self.decodeScalar(bytes, i, end)
                         cps[count] = cp
                         cls[count] = cp < 0x80 ? Self.asciiClasses[Int(cp)] : classes.classOf(cp)
-                        offs[count] = Int32(i)
+                        offs[count] = i
                         count += 1
                         i += len
                     }
-                    offs[count] = Int32(end)
+                    offs[count] = end
                 }
             }
         }
@@ -137,8 +137,8 @@ extension BPETokenizer {
         }
         var wordStart = 0
         for k in 0..<scratch.ends.count {
-            let wordEnd = Int(scratch.ends[k])
-            let b0 = Int(scratch.offsets[wordStart]), b1 = Int(scratch.offsets[wordEnd])
+            let wordEnd = scratch.ends[k]
+            let b0 = scratch.offsets[wordStart], b1 = scratch.offsets[wordEnd]
             encodeWord(UnsafeBufferPointer(rebasing: bytes[b0..<b1]), &out, &scratch)
             wordStart = wordEnd
         }
@@ -180,6 +180,17 @@ extension BPETokenizer {
             out.append(id)
             return
         }
+        if m <= Self.shortWordLimit {
+            mergeShortWord(word, &out)
+        } else {
+            mergeLongWord(word, &out, &scratch)
+        }
+    }
+
+    /// Merges a word with a priority queue of candidate pairs (llama.cpp's method; O(m log m) for long
+    /// words). Stale candidates are skipped when popped.
+    func mergeLongWord(_ word: UnsafeBufferPointer<UInt8>, _ out: inout [TokenID], _ scratch: inout EncodeScratch) {
+        let m = word.count
         if scratch.symbols.count < m {
             let size = max(m, 64)
             scratch.symbols = [Int32](repeating: 0, count: size)
@@ -237,6 +248,50 @@ extension BPETokenizer {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+extension BPETokenizer {
+    /// Words up to this many bytes are merged by scanning for the best pair instead of using a heap.
+    static let shortWordLimit = 32
+
+    /// Merges a short word (most words are): the candidate pair after each symbol is kept in an array and
+    /// the next merge is found by a scan, which beats a heap for a handful of symbols. The order is the
+    /// same: lowest rank first, leftmost among equals (equal entries mean the same pair, and the scan keeps
+    /// the first).
+    func mergeShortWord(_ word: UnsafeBufferPointer<UInt8>, _ out: inout [TokenID]) {
+        let m = word.count
+        let merges = self.merges
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: m) { sym in      // (m) symbol token ids
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: m) { pair in  // (m) merge of (i, i + 1)
+                byteTokens.withUnsafeBufferPointer { byteTok in
+                    for i in 0..<m { sym[i] = byteTok[Int(word[i])] }
+                }
+                var n = m
+                for i in 0..<(n - 1) { pair[i] = merges.lookup(left: sym[i], right: sym[i + 1]) ?? .max }
+                while n > 1 {
+                    var best = UInt64.max
+                    var at = -1
+                    for i in 0..<(n - 1) where pair[i] < best {
+                        best = pair[i]
+                        at = i
+                    }
+                    if at < 0 { break }
+                    sym[at] = Int32(truncatingIfNeeded: best)
+                    // Remove symbol at + 1; pairs after it move down one place.
+                    var j = at + 1
+                    while j < n - 1 {
+                        sym[j] = sym[j + 1]
+                        if j + 1 < n - 1 { pair[j] = pair[j + 1] }
+                        j += 1
+                    }
+                    n -= 1
+                    if at > 0 { pair[at - 1] = merges.lookup(left: sym[at - 1], right: sym[at]) ?? .max }
+                    if at < n - 1 { pair[at] = merges.lookup(left: sym[at], right: sym[at + 1]) ?? .max }
+                }
+                for i in 0..<n where sym[i] >= 0 { out.append(sym[i]) }  // an absent byte is dropped
             }
         }
     }

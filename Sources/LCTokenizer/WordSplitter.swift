@@ -10,7 +10,7 @@ struct WordSplitter {
     /// - Parameters:
     ///   - cps: code points (n)
     ///   - cls: their `UnicodeClass` bytes (n)
-    func split(cps: UnsafePointer<UInt32>, cls: UnsafePointer<UInt8>, count n: Int, ends: inout [Int32]) {
+    func split(cps: UnsafePointer<UInt32>, cls: UnsafePointer<UInt8>, count n: Int, ends: inout [Int]) {
         guard n > 0 else { return }
         switch kind {
         case .smollm:
@@ -18,7 +18,7 @@ struct WordSplitter {
             var runStart = 0
             for i in 0..<n where UnicodeClass.isNumber(cls[i]) {
                 if runStart < i { Self.gpt2(cps, cls, runStart, i, &ends) }
-                ends.append(Int32(i + 1))
+                ends.append(i + 1)
                 runStart = i + 1
             }
             if runStart < n { Self.gpt2(cps, cls, runStart, n, &ends) }
@@ -34,7 +34,7 @@ struct WordSplitter {
     // MARK: GPT-2: 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)
 
     static func gpt2(_ cps: UnsafePointer<UInt32>, _ cls: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int,
-                     _ ends: inout [Int32]) {
+                     _ ends: inout [Int]) {
         var pos = lo
         while pos < hi {
             let cp = cps[pos]
@@ -43,14 +43,14 @@ struct WordSplitter {
                 let c1 = cps[pos + 1]
                 if c1 == 0x73 || c1 == 0x74 || c1 == 0x6D || c1 == 0x64 {  // s t m d
                     pos += 2
-                    ends.append(Int32(pos))
+                    ends.append(pos)
                     continue
                 }
                 if pos + 2 < hi {
                     let c2 = cps[pos + 2]
                     if (c1 == 0x72 && c2 == 0x65) || (c1 == 0x76 && c2 == 0x65) || (c1 == 0x6C && c2 == 0x6C) {
                         pos += 3  // re ve ll
-                        ends.append(Int32(pos))
+                        ends.append(pos)
                         continue
                     }
                 }
@@ -62,19 +62,19 @@ struct WordSplitter {
                 if UnicodeClass.isLetter(c) {
                     pos += isSpace ? 1 : 0
                     while pos < hi && UnicodeClass.isLetter(cls[pos]) { pos += 1 }
-                    ends.append(Int32(pos))
+                    ends.append(pos)
                     continue
                 }
                 if UnicodeClass.isNumber(c) {
                     pos += isSpace ? 1 : 0
                     while pos < hi && UnicodeClass.isNumber(cls[pos]) { pos += 1 }
-                    ends.append(Int32(pos))
+                    ends.append(pos)
                     continue
                 }
                 if !isWordOrSpace(c) {
                     pos += isSpace ? 1 : 0
                     while pos < hi && !isWordOrSpace(cls[pos]) { pos += 1 }
-                    ends.append(Int32(pos))
+                    ends.append(pos)
                     continue
                 }
             }
@@ -87,7 +87,7 @@ struct WordSplitter {
             } else {
                 pos += 1
             }
-            ends.append(Int32(pos))
+            ends.append(pos)
         }
     }
 
@@ -98,7 +98,7 @@ struct WordSplitter {
     // MARK: Llama 3: (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
 
     static func llama3(_ cps: UnsafePointer<UInt32>, _ cls: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int,
-                       _ ends: inout [Int32]) {
+                       _ ends: inout [Int]) {
         @inline(__always) func lower(_ c: UInt32) -> UInt32 { (0x41...0x5A).contains(c) ? c + 0x20 : c }
         @inline(__always) func isCRLF(_ c: UInt32) -> Bool { c == 0x0D || c == 0x0A }
         var pos = lo
@@ -109,14 +109,14 @@ struct WordSplitter {
                 let c1 = lower(cps[pos + 1])
                 if c1 == 0x73 || c1 == 0x74 || c1 == 0x6D || c1 == 0x64 {
                     pos += 2
-                    ends.append(Int32(pos))
+                    ends.append(pos)
                     continue
                 }
                 if pos + 2 < hi {
                     let c2 = lower(cps[pos + 2])
                     if (c1 == 0x72 && c2 == 0x65) || (c1 == 0x76 && c2 == 0x65) || (c1 == 0x6C && c2 == 0x6C) {
                         pos += 3
-                        ends.append(Int32(pos))
+                        ends.append(pos)
                         continue
                     }
                 }
@@ -125,7 +125,7 @@ struct WordSplitter {
                 if UnicodeClass.isLetter(c) || (pos + 1 < hi && UnicodeClass.isLetter(cls[pos + 1])) {
                     pos += 1
                     while pos < hi && UnicodeClass.isLetter(cls[pos]) { pos += 1 }
-                    ends.append(Int32(pos))
+                    ends.append(pos)
                     continue
                 }
             }
@@ -134,11 +134,11 @@ struct WordSplitter {
                 while pos < hi && UnicodeClass.isNumber(cls[pos]) {
                     pos += 1
                     if pos - start >= 3 {
-                        ends.append(Int32(pos))
+                        ends.append(pos)
                         start = pos
                     }
                 }
-                if pos > start { ends.append(Int32(pos)) }
+                if pos > start { ends.append(pos) }
                 continue
             }
             let isSpace = cp == 0x20
@@ -147,7 +147,7 @@ struct WordSplitter {
                 pos += isSpace ? 1 : 0
                 while pos < hi && !isWordOrSpace(cls[pos]) { pos += 1 }
                 while pos < hi && isCRLF(cps[pos]) { pos += 1 }
-                ends.append(Int32(pos))
+                ends.append(pos)
                 continue
             }
             var spaces = 0
@@ -165,14 +165,14 @@ struct WordSplitter {
             } else {
                 pos += 1
             }
-            ends.append(Int32(pos))
+            ends.append(pos)
         }
     }
 
     // MARK: llama.cpp's default list: [\p{P}\$\+<=>\^~\|]+ , GPT-2, \p{N}+ , [0-9][0-9][0-9]
 
     static func defaultChain(_ cps: UnsafePointer<UInt32>, _ cls: UnsafePointer<UInt8>, _ n: Int,
-                             _ ends: inout [Int32]) {
+                             _ ends: inout [Int]) {
         // Punctuation as llama.cpp's collapsed regex sees it: ASCII punctuation and $+<=>^~| , or a
         // non-ASCII, non-whitespace code point of category P.
         @inline(__always) func isPunctLike(_ i: Int) -> Bool {
@@ -190,8 +190,8 @@ struct WordSplitter {
         }
         @inline(__always) func isAsciiDigit(_ i: Int) -> Bool { cps[i] >= 0x30 && cps[i] <= 0x39 }
 
-        var pieces: [Int32] = [Int32(n)]
-        var next: [Int32] = []
+        var pieces: [Int] = [n]
+        var next: [Int] = []
         pieces = splitRuns(pieces, &next) { isPunctLike($0) }
         next.removeAll(keepingCapacity: true)
         var start = 0
@@ -209,21 +209,21 @@ struct WordSplitter {
             var last = start
             while i + 3 <= hi {
                 if isAsciiDigit(i) && isAsciiDigit(i + 1) && isAsciiDigit(i + 2) {
-                    if i > last { ends.append(Int32(i)) }
-                    ends.append(Int32(i + 3))
+                    if i > last { ends.append(i) }
+                    ends.append(i + 3)
                     i += 3
                     last = i
                 } else {
                     i += 1
                 }
             }
-            if last < hi { ends.append(Int32(hi)) }
+            if last < hi { ends.append(hi) }
             start = hi
         }
     }
 
     /// Splits every piece into maximal runs matching `matches` and the stretches between them.
-    private static func splitRuns(_ pieces: [Int32], _ out: inout [Int32], _ matches: (Int) -> Bool) -> [Int32] {
+    private static func splitRuns(_ pieces: [Int], _ out: inout [Int], _ matches: (Int) -> Bool) -> [Int] {
         out.removeAll(keepingCapacity: true)
         var start = 0
         for end in pieces {
@@ -234,15 +234,15 @@ struct WordSplitter {
                 if matches(i) {
                     var j = i + 1
                     while j < hi && matches(j) { j += 1 }
-                    if i > last { out.append(Int32(i)) }
-                    out.append(Int32(j))
+                    if i > last { out.append(i) }
+                    out.append(j)
                     last = j
                     i = j
                 } else {
                     i += 1
                 }
             }
-            if last < hi { out.append(Int32(hi)) }
+            if last < hi { out.append(hi) }
             start = hi
         }
         return out

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import LocalCounsel
 
-/// `localcounsel tokenize`: the model's token ids for the text on stdin, as one JSON array on one line.
+/// `localcounsel tokenize [--model PATH] [--no-special]`: the model's token ids for the text on stdin, as
+/// one JSON array on one line (llama.cpp's ids: `tokenize(text, add_bos=False, special=True)`, or
+/// `special=False` with `--no-special`). Invalid UTF-8 on stdin is an error (exit 1).
 struct TokenizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
@@ -13,8 +15,7 @@ struct TokenizeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Path to a GGUF model (default: LOCALCOUNSEL_MODEL or models/).")
-    var model: String?
+    @OptionGroup var modelOptions: ModelOptions
 
     @Flag(name: .long, help: "Tokenize special-token texts such as <|im_start|> as plain text.")
     var noSpecial = false
@@ -31,8 +32,8 @@ struct TokenizeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = try ModelLocator.resolve(explicit: model)
-        let tokenizer = try TokenizerLoader.load(from: try GGUFFile(path: path))
+        let path = try modelOptions.resolvedPath()
+        let tokenizer = try ModelFileError.naming(path) { try TokenizerLoader.load(from: try GGUFFile(path: path)) }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         guard let text = String(validating: input, as: UTF8.self) else { throw Failure.invalidUTF8OnStdin }
         let ids = tokenizer.encode(text, parseSpecial: !noSpecial)

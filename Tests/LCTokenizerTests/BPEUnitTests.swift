@@ -109,3 +109,29 @@ import Testing
         #expect(throws: TokenizerError.self) { try PreTokenizerKind(ggufName: "gpt2") }
     }
 }
+
+/// The two merge paths (scan for short words, heap for long ones) are twins: same tokens for every word.
+@Suite struct MergePathTwinTests {
+    @Test func shortAndHeapPathsAgree() throws {
+        let t = try TokenizerTestSupport.realTokenizer.get()
+        var rng = TokenizerTestSupport.SplitMix64(state: 99)
+        let alphabet = Array("etaoinshrdlucmfwypvbgkqjxzETAOIN 0123456789.,'-éü中😀".utf8)
+        var scratch = EncodeScratch()
+        var checked = 0
+        for round in 0..<20_000 {
+            let length = Int.random(in: 2...BPETokenizer.shortWordLimit, using: &rng)
+            let word: [UInt8] = (0..<length).map { _ in
+                round % 4 == 0 ? UInt8.random(in: 0...255, using: &rng) : alphabet.randomElement(using: &rng)!
+            }
+            var viaScan: [TokenID] = []
+            var viaHeap: [TokenID] = []
+            word.withUnsafeBufferPointer { w in
+                t.mergeShortWord(w, &viaScan)
+                t.mergeLongWord(w, &viaHeap, &scratch)
+            }
+            #expect(viaScan == viaHeap, "\(word)")
+            checked += 1
+        }
+        #expect(checked == 20_000)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LCTokenizer
+import LocalCounsel
 
 /// Our ids must equal llama.cpp's (via llama-cpp-python, Scripts/make-tokenizer-fixture.py) on every
 /// committed string, with and without special-token parsing.
@@ -26,6 +27,15 @@ import LCTokenizer
         #expect(mismatches == 0)
     }
 
+    @Test func tokenPiecesMatchLlamaCpp() throws {
+        let tokenizer = try TokenizerTestSupport.realTokenizer.get()
+        let pieces = try #require(try TokenizerTestSupport.loadParityFile(TokenizerTestSupport.fixtureURL).pieces)
+        #expect(pieces.count > 800)
+        for p in pieces {
+            #expect(tokenizer.piece(p.id) == p.bytes, "piece of id \(p.id)")
+        }
+    }
+
     /// The large random differential check (Scripts/fuzz-tokenizer writes the corpus from llama.cpp and
     /// runs this test with LOCALCOUNSEL_TOKENIZER_CORPUS set). Without the variable it is skipped, and
     /// reported as skipped.
@@ -33,7 +43,7 @@ import LCTokenizer
     func randomCorpusMatchesLlamaCpp() throws {
         let path = try #require(ProcessInfo.processInfo.environment["LOCALCOUNSEL_TOKENIZER_CORPUS"])
         let file = try TokenizerTestSupport.loadParityFile(URL(fileURLWithPath: path))
-        let tokenizer = try file.pre.map(TokenizerTestSupport.realTokenizer(pre:))
+        let tokenizer = try file.modelPath.map { try TokenizerLoader.load(from: GGUFFile(path: $0)) }
             ?? TokenizerTestSupport.realTokenizer.get()
         var mismatches: [String] = []
         for c in file.cases {
@@ -42,8 +52,14 @@ import LCTokenizer
                 mismatches.append(c.text)
             }
         }
-        print("tokenizer differential (\(file.pre ?? "smollm")): \(file.cases.count) strings, \(mismatches.count) disagreements")
+        let badPieces = (file.pieces ?? []).filter { tokenizer.piece($0.id) != $0.bytes }.map(\.id)
+        let variant = file.variant ?? "smollm"
+        print("tokenizer differential (\(variant)): \(file.cases.count) strings, \(mismatches.count) disagreements; "
+              + "\(file.pieces?.count ?? 0) pieces, \(badPieces.count) differ; end-of-generation "
+              + (file.eog.map { Set($0) == tokenizer.endOfGenerationIds ? "same" : "DIFFERS" } ?? "not recorded"))
         for m in mismatches.prefix(20) { print("  disagrees: \(m.debugDescription)") }
         #expect(mismatches.isEmpty)
+        #expect(badPieces.isEmpty, "pieces differ for ids \(badPieces.prefix(20))")
+        if let eog = file.eog { #expect(Set(eog) == tokenizer.endOfGenerationIds) }
     }
 }

@@ -45,4 +45,23 @@ import LCTokenizer
         #expect(t.piece(TokenID(t.vocabSize)).isEmpty)
         #expect(t.decode([-5, 99_999_999]) == "")
     }
+
+    @Test func concurrentEncodesAgreeWithSerialOnes() async throws {
+        let t = try TokenizerTestSupport.realTokenizer.get()
+        let texts = (0..<16).map { "message \($0): I can't sleep 😢 — <|im_start|>user\n\($0 * 12345)<|im_end|>" }
+        let serial = texts.map { t.encode($0) }
+        let parallel = await withTaskGroup(of: (Int, [TokenID]).self) { group in
+            for (i, text) in texts.enumerated() {
+                group.addTask {
+                    var ids: [TokenID] = []
+                    for _ in 0..<50 { ids = t.encode(text) }
+                    return (i, ids)
+                }
+            }
+            var out = [[TokenID]](repeating: [], count: texts.count)
+            for await (i, ids) in group { out[i] = ids }
+            return out
+        }
+        #expect(parallel == serial)
+    }
 }

@@ -12,17 +12,6 @@ enum TokenizerTestSupport {
         return packageRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
     }
 
-    /// The default model's vocabulary with another pre-tokenizer (to check the other splits against
-    /// llama.cpp on a copy of the model whose `tokenizer.ggml.pre` was changed).
-    static func realTokenizer(pre: String) throws -> BPETokenizer {
-        let gguf = try GGUFFile(path: modelPath)
-        return try BPETokenizer(
-            tokens: try gguf.array("tokenizer.ggml.tokens").strings(),
-            tokenTypes: try gguf.array("tokenizer.ggml.token_type").integers(),
-            merges: try gguf.array("tokenizer.ggml.merges").strings(),
-            bosId: 1, eosId: 2, addBOS: false, preTokenizer: try PreTokenizerKind(ggufName: pre))
-    }
-
     /// The default model's tokenizer, or the error that stopped it loading.
     static let realTokenizer: Result<BPETokenizer, any Error> = Result {
         try TokenizerLoader.load(from: try GGUFFile(path: modelPath))
@@ -37,10 +26,33 @@ enum TokenizerTestSupport {
 
     struct ParityFile: Decodable {
         let model: String
-        /// The `tokenizer.ggml.pre` the ids were made with, when not the model's own.
-        let pre: String?
+        /// The GGUF file the ids were made with, when not the default model (a variant written by
+        /// Scripts/fuzz-tokenizer), and a name for it.
+        let modelPath: String?
+        let variant: String?
+        /// llama.cpp's end-of-generation ids, when recorded.
+        let eog: [TokenID]?
         let reference: String
         let cases: [ParityCase]
+        /// llama.cpp's piece (token_to_piece, special = true) of a sample of ids, as hex.
+        let pieces: [PieceCase]?
+
+        enum CodingKeys: String, CodingKey {
+            case model, modelPath = "model_path", variant, eog, reference, cases, pieces
+        }
+    }
+
+    struct PieceCase: Decodable {
+        let id: TokenID
+        let hex: String
+
+        var bytes: [UInt8] {
+            var out: [UInt8] = []
+            var it = hex.utf8.makeIterator()
+            func nibble(_ c: UInt8) -> UInt8 { c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10 }
+            while let hi = it.next(), let lo = it.next() { out.append(nibble(hi) << 4 | nibble(lo)) }
+            return out
+        }
     }
 
     static func loadParityFile(_ url: URL) throws -> ParityFile {

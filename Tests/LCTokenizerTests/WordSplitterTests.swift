@@ -7,7 +7,7 @@ import Testing
         let scalars = Array(text.unicodeScalars)
         let cps = scalars.map(\.value)
         let cls = cps.map { UnicodeClassTable.shared.classOf($0) }
-        var ends: [Int32] = []
+        var ends: [Int] = []
         cps.withUnsafeBufferPointer { c in
             cls.withUnsafeBufferPointer { k in
                 WordSplitter(kind: kind).split(cps: c.baseAddress!, cls: k.baseAddress!, count: cps.count, ends: &ends)
@@ -17,9 +17,9 @@ import Testing
         var start = 0
         for e in ends {
             var s = String.UnicodeScalarView()
-            s.append(contentsOf: scalars[start..<Int(e)])
+            s.append(contentsOf: scalars[start..<e])
             out.append(String(s))
-            start = Int(e)
+            start = e
         }
         return out
     }
