@@ -48,6 +48,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "EmbedExample", dependencies: ["LocalCounsel"], path: "Examples/EmbedExample"),
+        // Kernel micro-benchmarks (GB/s per quant type, ns per product): swift run -c release KernelBench
+        .executableTarget(name: "KernelBench", dependencies: ["LCKernels"], path: "Benchmarks/KernelBench"),
         .testTarget(name: "LCKernelsTests", dependencies: ["LCKernels"]),
         .testTarget(name: "LCGGUFTests", dependencies: ["LCGGUF"]),
         .testTarget(name: "LCTokenizerTests", dependencies: ["LCTokenizer", "LocalCounsel"], resources: [.copy("Fixtures")]),

@@ -7,6 +7,8 @@ Tests/LCModelTests/Fixtures/
   logits.json        last-prompt-position logits: top-20 ids/values (flash attention on and off) for several prompts
   logits-<name>.f32  the full last-position logit vector (little-endian float32, vocab entries) for a couple
   perplexity.json    llama-perplexity method on /usr/share/common-licenses/GPL-3, ctx 512, per-chunk values
+  exact-<name>.f32   the same last-position logits from a float64 forward pass over the dequantized weights
+                     (numpy, `gguf` package): how far each implementation is from exact arithmetic
 
 Usage: Scripts/make-model-fixtures.py [--model PATH] [--out DIR] [--skip-perplexity]
 Token ids are stored, so the Swift tests need no tokenizer. The chat wrapper is ChatML with SmolLM2's
@@ -135,6 +137,77 @@ def perplexity(model, flash, path, n_ctx):
             "chunks": chunks}
 
 
+def library_versions():
+    """llama.cpp's own version is not exposed; the shipped libraries carry ggml's and libllama's."""
+    lib = os.path.join(os.path.dirname(llama_cpp.__file__), "lib")
+    out = {}
+    for name in sorted(os.listdir(lib)) if os.path.isdir(lib) else []:
+        for stem in ("libggml-base.so.", "libllama.so."):
+            if name.startswith(stem) and name.count(".") >= 4:
+                out[stem.split(".")[0][3:] + "_version"] = name[len(stem):]
+    return out
+
+
+def exact_logits(model, prompt_ids):
+    """Float64 llama forward pass over the exactly dequantized weights (no activation quantization, no F16
+    cache): RMSNorm, RoPE on adjacent pairs (llama.cpp's rope type NORM for `llama`), causal GQA, SwiGLU."""
+    try:
+        from gguf import GGUFReader
+        from gguf.quants import dequantize
+    except ImportError:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "gguf"])
+        from gguf import GGUFReader
+        from gguf.quants import dequantize
+    r = GGUFReader(model)
+    tensors = {t.name: t for t in r.tensors}
+    field = lambda k: r.fields[k].parts[-1][0]
+    dim, H, KV = int(field("llama.embedding_length")), int(field("llama.attention.head_count")), \
+        int(field("llama.attention.head_count_kv"))
+    L, eps, base = int(field("llama.block_count")), float(field("llama.attention.layer_norm_rms_epsilon")), \
+        float(field("llama.rope.freq_base"))
+    hd = dim // H
+
+    def w(name):
+        t = tensors[name]
+        return dequantize(t.data, t.tensor_type).astype(np.float64).reshape([int(x) for x in reversed(t.shape)])
+
+    def rms(x, g):
+        return x / np.sqrt((x * x).mean(-1, keepdims=True) + eps) * g
+
+    ids = np.array(prompt_ids)
+    n = len(ids)
+    emb = w("token_embd.weight")
+    x = emb[ids]
+    j = np.arange(hd // 2)
+    theta = np.arange(n, dtype=np.float64)[:, None] * base ** (-2.0 * j / hd)
+    cos, sin = np.cos(theta)[:, None, :], np.sin(theta)[:, None, :]
+
+    def rope(v):
+        out = np.empty_like(v)
+        out[..., 0::2] = v[..., 0::2] * cos - v[..., 1::2] * sin
+        out[..., 1::2] = v[..., 0::2] * sin + v[..., 1::2] * cos
+        return out
+
+    mask = np.triu(np.full((n, n), -np.inf), 1)
+    for l in range(L):
+        b = f"blk.{l}."
+        h = rms(x, w(b + "attn_norm.weight"))
+        q = rope((h @ w(b + "attn_q.weight").T).reshape(n, H, hd))
+        k = rope((h @ w(b + "attn_k.weight").T).reshape(n, KV, hd))
+        v = (h @ w(b + "attn_v.weight").T).reshape(n, KV, hd)
+        att = np.empty((n, H, hd))
+        for head in range(H):
+            s = q[:, head] @ k[:, head // (H // KV)].T / np.sqrt(hd) + mask
+            s = np.exp(s - s.max(-1, keepdims=True))
+            att[:, head] = (s / s.sum(-1, keepdims=True)) @ v[:, head // (H // KV)]
+        x = x + att.reshape(n, dim) @ w(b + "attn_output.weight").T
+        h = rms(x, w(b + "ffn_norm.weight"))
+        g, u = h @ w(b + "ffn_gate.weight").T, h @ w(b + "ffn_up.weight").T
+        x = x + ((g / (1 + np.exp(-g))) * u) @ w(b + "ffn_down.weight").T
+    out = w("output.weight") if "output.weight" in tensors else emb
+    return rms(x[-1], w("output_norm.weight")) @ out.T
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=os.path.join(ROOT, "models/SmolLM2-135M-Instruct.Q4_1.gguf"))
@@ -145,7 +218,8 @@ def main():
 
     meta = {"llama_cpp_python": llama_cpp.__version__, "n_threads": THREADS, "n_ctx": 512, "n_batch": 512,
             "system_info": llama_cpp.llama_print_system_info().decode(), "machine": platform.machine(),
-            "model": os.path.basename(args.model)}
+            "model": os.path.basename(args.model), "flash_attn": "both, as flash_on / flash_off",
+            **library_versions()}
 
     on, off = load(args.model, True), load(args.model, False)
 
@@ -176,6 +250,10 @@ def main():
             if label == "flash_off" and name in FULL_VECTOR_PROMPTS:
                 logits.astype("<f4").tofile(os.path.join(args.out, f"logits-{name}.f32"))
                 case["full_vector"] = f"logits-{name}.f32"
+                exact = exact_logits(args.model, ids)
+                exact.astype("<f4").tofile(os.path.join(args.out, f"exact-{name}.f32"))
+                case["exact_vector"] = f"exact-{name}.f32"
+                case["llama_cpp_vs_exact_max"] = round(float(np.abs(logits - exact).max()), 5)
         logit_cases.append(case)
     with open(os.path.join(args.out, "logits.json"), "w") as f:
         json.dump({"meta": meta, "cases": logit_cases}, f, separators=(",", ":"))

@@ -1,3 +1,5 @@
+import CLocalCounselKernels
+
 /// Errors from kernels asked to work on a type they do not implement.
 public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No kernel for this element type.
@@ -9,13 +11,22 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Reference (scalar) dequantization: the ground truth every optimised kernel is compared with.
+/// Dequantization: `row` runs the C kernel of the current level (for the sgemm path, which decodes weight rows
+/// once per batch); `reference` is the scalar Swift ground truth every optimised kernel is compared with.
 public enum Dequantize {
     /// Types that have a dequantizer (and so a matrix-vector product).
     public static let supportedTypes: Set<GGMLType> = [.f32, .f16, .bf16, .q4_0, .q4_1, .q8_0]
 
     /// Writes `count` floats decoded from `src` (a whole number of blocks of `type`) into `dst`.
-    public static func row(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, count: Int) throws {
+    public static func row(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, count: Int,
+                           level: KernelLevel = .current) throws {
+        guard supportedTypes.contains(type),
+              lc_dequantize_row(level.c, Int32(type.rawValue), src, dst, Int32(count)) == 0
+        else { throw KernelError.unsupportedType(type) }
+    }
+
+    /// Scalar Swift twin of `row`: the ground truth.
+    public static func reference(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, count: Int) throws {
         switch type {
         case .f32:
             dst.update(from: src.assumingMemoryBound(to: Float.self), count: count)

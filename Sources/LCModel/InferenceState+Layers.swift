@@ -22,9 +22,8 @@ extension InferenceState {
             for h in 0..<hp.headCountKV {
                 let k = s.k + i * hp.kvDim + h * hd
                 ModelKernels.rotatePairs(k, cosSin: angles, pairs: rope.pairs)
-                ModelKernels.storeHalf(k, to: cache.key(layer: l, head: h, position: position + i), count: hd)
-                ModelKernels.storeHalf(s.v + i * hp.kvDim + h * hd,
-                                       to: cache.value(layer: l, head: h, position: position + i), count: hd)
+                cache.key(layer: l, head: h, position: position + i).update(from: k, count: hd)
+                cache.value(layer: l, head: h, position: position + i).update(from: s.v + i * hp.kvDim + h * hd, count: hd)
             }
         }
         attend(layer: l, rows: m)
@@ -34,8 +33,7 @@ extension InferenceState {
 
     /// Causal grouped-query attention for `m` new rows: row `i` (at position `position + i`) attends to cache
     /// positions `0...position + i`; query head `h` reads key/value head `h / groupSize`. The (row, head)
-    /// pairs are split over the threads, each with its own score row. As llama.cpp does, the query is rounded
-    /// to half precision for the product with the half-precision keys.
+    /// pairs are split over the threads, each with its own score row; keys and values are read in place.
     func attend(layer l: Int, rows m: Int) {
         let hp = model.hyperparameters
         let s = scratch, cache = cache
@@ -43,21 +41,17 @@ extension InferenceState {
         let context = options.contextLength, start = position
         let scale = 1 / Float(hd).squareRoot()
         pool.run { t, n in
-            let scores = s.scores + t * context
-            let qh = s.queryHalf + t * hd
+            let scores = s.scores + t * context  // (keys)
             for item in ThreadPool.split(m * heads, index: t, count: n) {
                 let i = item / heads, h = item % heads, kvh = h / group
                 let keys = start + i + 1
-                ModelKernels.storeHalf(s.q + i * hp.queryDim + h * hd, to: qh, count: hd)
-                for p in 0..<keys {
-                    scores[p] = ModelKernels.dotHalf(cache.key(layer: l, head: kvh, position: p), qh, count: hd) * scale
-                }
+                VectorOps.dotRows(s.q + i * hp.queryDim + h * hd, matrix: cache.key(layer: l, head: kvh, position: 0),
+                                  rowStride: hd, rowCount: keys, count: hd, scale: scale, out: scores)
                 VectorOps.softmax(scores, count: keys)
                 let out = s.attention + i * hp.queryDim + h * hd
                 out.update(repeating: 0, count: hd)
-                for p in 0..<keys {
-                    ModelKernels.axpyHalf(scores[p], cache.value(layer: l, head: kvh, position: p), into: out, count: hd)
-                }
+                VectorOps.accumulateRows(weights: scores, matrix: cache.value(layer: l, head: kvh, position: 0),
+                                         rowStride: hd, rowCount: keys, count: hd, into: out)
             }
         }
     }

@@ -47,16 +47,25 @@ public final class InferenceState {
     /// Throws, leaving the state untouched, when the input is empty, an id is out of range, or the context
     /// would overflow.
     public func evaluate(_ tokens: [Int32]) throws -> UnsafeBufferPointer<Float> {
-        try check(tokens)
-        let batch = options.batchSize
-        var start = 0
-        while start < tokens.count {
-            let end = min(start + batch, tokens.count)
-            tokens.withUnsafeBufferPointer { all in
-                forward(UnsafeBufferPointer(rebasing: all[start..<end]),
-                        logits: end == tokens.count ? .last : .none)
+        try tokens.withUnsafeBufferPointer { all in
+            try check(all)
+            let batch = options.batchSize
+            var start = 0
+            while start < all.count {
+                let end = min(start + batch, all.count)
+                forward(UnsafeBufferPointer(rebasing: all[start..<end]), logits: end == all.count ? .last : .none)
+                start = end
             }
-            start = end
+        }
+        return UnsafeBufferPointer(start: scratch.logits, count: model.hyperparameters.vocabSize)
+    }
+
+    /// The decode step: `evaluate([token])` without building an array, so generating allocates nothing.
+    public func evaluate(token: Int32) throws -> UnsafeBufferPointer<Float> {
+        try withUnsafePointer(to: token) { p in
+            let one = UnsafeBufferPointer(start: p, count: 1)
+            try check(one)
+            forward(one, logits: .last)
         }
         return UnsafeBufferPointer(start: scratch.logits, count: model.hyperparameters.vocabSize)
     }
@@ -68,8 +77,10 @@ public final class InferenceState {
             throw ModelError.allPositionLogitsUnavailable(requested: tokens.count, batchSize: options.batchSize,
                                                           enabled: options.allPositionLogits)
         }
-        try check(tokens)
-        tokens.withUnsafeBufferPointer { forward($0, logits: .all) }
+        try tokens.withUnsafeBufferPointer {
+            try check($0)
+            forward($0, logits: .all)
+        }
         return UnsafeBufferPointer(start: all, count: tokens.count * model.hyperparameters.vocabSize)
     }
 
@@ -81,7 +92,7 @@ public final class InferenceState {
     /// Forgets everything in the cache.
     public func reset() { position = 0 }
 
-    private func check(_ tokens: [Int32]) throws {
+    private func check(_ tokens: UnsafeBufferPointer<Int32>) throws {
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
         guard tokens.count <= options.contextLength - position else {
             throw ModelError.contextOverflow(position: position, requested: tokens.count,

@@ -23,8 +23,6 @@ final class ScratchBuffers {
     let up: UnsafeMutablePointer<Float>
     /// Attention scores, one row per thread, `(threads, context)`.
     let scores: UnsafeMutablePointer<Float>
-    /// The current query head in half precision, one per thread, `(threads, headDim)`.
-    let queryHalf: UnsafeMutablePointer<UInt16>
     /// Logits of the last token, `(vocab)`.
     let logits: UnsafeMutablePointer<Float>
     /// Logits of every token of a batch when enabled, `(batch, vocab)`.
@@ -72,9 +70,6 @@ final class ScratchBuffers {
             allLogits = nil
             tileOutput = nil
         }
-        let qh = UnsafeMutablePointer<UInt16>.allocate(capacity: options.threads * hp.headDim)
-        owned.append(UnsafeMutableRawPointer(qh))
-        queryHalf = qh
         quantized = QuantizedActivations(capacity: max(hp.embeddingLength, hp.feedForwardLength, hp.queryDim))
         self.owned = owned
     }

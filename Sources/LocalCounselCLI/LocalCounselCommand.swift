@@ -30,6 +30,8 @@ struct LocalCounselCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self,
             TokenizeCommand.self,
+            GenerateCommand.self,
+            PerplexityCommand.self,
             ScreenCommand.self,
             ChatCommand.self,
         ]

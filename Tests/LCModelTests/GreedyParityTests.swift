@@ -21,7 +21,7 @@ import LCModel
             out.append(Int32(best))
             if best == 0 || best == 2 { break }  // <|endoftext|>, <|im_end|>: the reference stops there too
             if !references.contains(where: { step < $0.count && $0[..<(step + 1)].elementsEqual(out) }) { break }
-            logits = try state.evaluate([Int32(best)])
+            logits = try state.evaluate(token: Int32(best))
         }
         return out
     }

@@ -27,8 +27,8 @@ import LCModel
             worst = max(worst, Self.maxDiff(ours, reference.step(Int(t))))
         }
         print("tiny model, batch \(batchSize): max |Δlogit| vs Double reference \(worst)")
-        // Keys, values and queries go through half precision (as in llama.cpp), nothing else is approximate.
-        #expect(worst < 0.02)
+        // Float throughout (F32 weights, Float cache): only summation order differs from the Double reference.
+        #expect(worst < 1e-3)
         #expect(state.position == 27)
     }
 
@@ -41,7 +41,7 @@ import LCModel
         let a = try InferenceState(model: model, options: options), b = try InferenceState(model: model, options: options)
         let batched = Array(try a.evaluate(small))
         var single: [Float] = []
-        for t in small { single = Array(try b.evaluate([t])) }
+        for t in small { single = Array(try b.evaluate(token: t)) }
         #expect(batched == single, "a short batch differs from the same tokens one at a time")
         // A whole prompt through sgemm (Float activations) vs 8-bit activations one token at a time.
         a.reset(); b.reset()
@@ -110,7 +110,7 @@ import LCModel
             let expected = reference.step(Int(t))
             for j in 0..<spec.vocab { worst = max(worst, abs(Double(all[i * spec.vocab + j]) - expected[j])) }
         }
-        #expect(worst < 0.02)
+        #expect(worst < 1e-3)
         #expect(throws: ModelError.self) { try state.evaluateAllPositions([Int32](repeating: 1, count: 17)) }
     }
 }

@@ -5,11 +5,14 @@ import LCModel
 /// Logits at the last prompt position against llama.cpp's (flash attention off, the attention arithmetic
 /// closest to ours).
 ///
-/// On this model float-rounding-level differences are amplified to differences of up to ~1 in single logits:
-/// llama.cpp's own runs with flash attention on and off differ by up to 0.78 (and by 0.80 between ubatch 1 and
-/// 512), so a 0.2 bound on the maximum over the vocabulary cannot hold for any second implementation. The test
-/// therefore asserts what does hold — the same top token, the same top-5 up to swaps of near-tied entries, a
-/// spread of differences like llama.cpp's own — and bounds the maximum by llama.cpp's own on/off spread.
+/// On this model small rounding differences are amplified to differences of up to ~1 in single logits:
+/// llama.cpp's own runs with flash attention on and off differ by up to 1.17 over the top-20 (and by 0.80
+/// between ubatch 1 and 512), and llama.cpp (8-bit activations, F16 cache) is itself up to 0.85 away from a
+/// float64 forward pass over the same weights (Scripts/make-model-fixtures.py writes it). A 0.2 bound on the
+/// maximum difference from llama.cpp therefore cannot hold for a second implementation. The test asserts what
+/// does hold — the same top token, the same top-5 up to swaps of near-tied entries, a spread of differences
+/// like llama.cpp's own, a maximum within llama.cpp's own on/off spread — and that we are closer to exact
+/// arithmetic than llama.cpp is.
 @Suite struct LogitParityTests {
     @Test func lastPositionLogitsMatchLlamaCpp() throws {
         let model = try ModelFixtures.model.get()
@@ -46,6 +49,13 @@ import LCModel
                 worstFull = max(worstFull, maxAbs)
                 worstStd = max(worstStd, std)
                 print("logits '\(c.name)': whole vocabulary max |Δ| \(maxAbs), mean Δ \(mean), std Δ \(std)")
+            }
+            if let name = c.exact_vector, let theirs = c.llama_cpp_vs_exact_max {
+                let exact = try ModelFixtures.floats(name)
+                let ours = zip(logits, exact).map { abs($0 - $1) }.max() ?? .infinity
+                print("logits '\(c.name)': max |Δ| from the float64 forward pass: ours \(ours), llama.cpp \(theirs)")
+                #expect(ours <= 0.5, "further from exact arithmetic than expected on '\(c.name)'")
+                #expect(ours < theirs)
             }
             print("logits '\(c.name)': max |Δ| over the reference top-20 \(caseMax)")
         }

@@ -48,6 +48,8 @@ enum ModelFixtures {
         let flash_on: Top
         let flash_off: Top
         let full_vector: String?
+        let exact_vector: String?
+        let llama_cpp_vs_exact_max: Float?
     }
 
     struct LogitFile: Decodable { let cases: [LogitCase] }

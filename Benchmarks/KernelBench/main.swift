@@ -1,0 +1,111 @@
+// KernelBench: GB/s and ns per matrix-vector product for the model's real shapes, per kernel level and thread
+// count, hot (weights cache-resident) and cold (weights streamed from DRAM, as in decode); then one decode
+// step's worth of products over a 96 MB model. Usage: swift run -c release KernelBench [--quick]
+import LCKernels
+
+let quick = CommandLine.arguments.contains("--quick")
+let batchNanos: UInt64 = quick ? 15_000_000 : 40_000_000
+let threadCounts = [1, 2]
+let levels = KernelLevel.available.reversed()
+let coldBytes = 96 << 20  // more than L3 (32 MiB): every cold product reads its weights from DRAM
+
+print("KernelBench — best level \(KernelLevel.best), physical cores \(CPUInfo.physicalCores), logical \(CPUInfo.logicalCores)")
+print("figures: best-of-5 batch means; GB/s counts weight bytes only\n")
+
+// Activations shared by all products (the widest input is 1536).
+let xs = (0..<1536).map { Float(($0 * 37) % 101) * 0.02 - 1 }
+let xq = QuantizedActivations(capacity: 1536)
+let y = UnsafeMutablePointer<Float>.allocate(capacity: 49152)
+let pools = Dictionary(uniqueKeysWithValues: threadCounts.map { ($0, ThreadPool(threads: $0)) })
+
+struct Shape { let name: String; let type: GGMLType; let rows: Int; let cols: Int }
+let shapes = [
+    Shape(name: "attn q/o 576x576", type: .q4_1, rows: 576, cols: 576),
+    Shape(name: "attn k/v 192x576", type: .q4_1, rows: 192, cols: 576),
+    Shape(name: "ffn gate/up 1536x576", type: .q4_1, rows: 1536, cols: 576),
+    Shape(name: "ffn down 576x1536", type: .q4_1, rows: 576, cols: 1536),
+    Shape(name: "output 49152x576", type: .q8_0, rows: 49152, cols: 576),
+    Shape(name: "Q4_0 1536x576", type: .q4_0, rows: 1536, cols: 576),
+    Shape(name: "Q8_0 1536x576", type: .q8_0, rows: 1536, cols: 576),
+    Shape(name: "F16 1536x576", type: .f16, rows: 1536, cols: 576),
+    Shape(name: "BF16 1536x576", type: .bf16, rows: 1536, cols: 576),
+    Shape(name: "F32 1536x576", type: .f32, rows: 1536, cols: 576),
+]
+
+print(pad("shape", 22, right: true) + pad("type", 6) + pad("level", 8) + pad("thr", 4)
+      + pad("hot ns", 11) + pad("hot GB/s", 10) + pad("cold ns", 11) + pad("cold GB/s", 10))
+xs.withUnsafeBufferPointer { xp in
+    let x = xp.baseAddress!
+    for shape in shapes {
+        let ring = MatrixRing(type: shape.type, rows: shape.rows, cols: shape.cols, minimumBytes: coldBytes, seed: 0x5EED)
+        xq.quantize(x, count: shape.cols)
+        let hot = ring.matrix(0)
+        for level in levels {
+            for t in threadCounts {
+                let pool = pools[t]!
+                let hotNs = measure(batchNanos: batchNanos) { MatVec.multiply(hot, x: x, xq: xq, y: y, pool: pool, level: level) }
+                let coldNs = measure(batchNanos: batchNanos) {
+                    MatVec.multiply(ring.nextMatrix(), x: x, xq: xq, y: y, pool: pool, level: level)
+                }
+                let gb = Double(ring.matrixBytes)
+                print(pad(shape.name, 22, right: true) + pad("\(shape.type)", 6) + pad("\(level)", 8) + pad("\(t)", 4)
+                      + pad(fixed(hotNs, 0), 11) + pad(fixed(gb / hotNs, 1), 10)
+                      + pad(fixed(coldNs, 0), 11) + pad(fixed(gb / coldNs, 1), 10))
+            }
+        }
+        // The scalar Swift twin, for scale (1 thread, hot).
+        if shape.type == .q4_1 && shape.rows == 1536 {
+            let ns = measure(batches: 3, batchNanos: batchNanos) { MatVec.referenceQuantized(hot, x: x, xq: xq, y: y, rows: 0..<hot.rows) }
+            print(pad(shape.name, 22, right: true) + pad("\(shape.type)", 6) + pad("swift", 8) + pad("1", 4)
+                  + pad(fixed(ns, 0), 11) + pad(fixed(Double(ring.matrixBytes) / ns, 1), 10) + "   (scalar Swift reference)")
+        }
+    }
+}
+
+// Small ops: activation quantizer, pool dispatch.
+print("")
+xs.withUnsafeBufferPointer { xp in
+    for level in levels {
+        let q576 = measure(batchNanos: batchNanos) { xq.quantize(xp.baseAddress!, count: 576, level: level) }
+        let q1536 = measure(batchNanos: batchNanos) { xq.quantize(xp.baseAddress!, count: 1536, level: level) }
+        print("quantize activations \(level): 576 -> \(fixed(q576, 0)) ns, 1536 -> \(fixed(q1536, 0)) ns")
+    }
+}
+for t in threadCounts {
+    let pool = pools[t]!
+    let ns = measure(batchNanos: batchNanos) { pool.run { _, _ in } }
+    print("ThreadPool.run, empty body, \(t) thread(s): \(fixed(ns, 0)) ns per dispatch")
+}
+
+// One decode step's products over a whole model laid out like SmolLM2-135M (30 layers, Q4_1, Q8_0 output):
+// every weight byte read once from DRAM, one dispatch per product, activations quantized per input.
+print("\nDecode-step matrix products (30 layers x q,k,v,o,gate,up,down Q4_1 + 49152x576 Q8_0 output):")
+let layers = 30
+let layerShapes = [(576, 576), (192, 576), (192, 576), (576, 576), (1536, 576), (1536, 576), (576, 1536)]
+let layerRings = layerShapes.enumerated().map { i, s in
+    MatrixRing(type: .q4_1, rows: s.0, cols: s.1, minimumBytes: layers * s.0 * s.1 / 32 * 20, seed: UInt64(100 + i))
+}
+let output = MatrixRing(type: .q8_0, rows: 49152, cols: 576, minimumBytes: 1, seed: 7)
+let totalBytes = layerRings.reduce(0) { $0 + $1.matrixBytes * $1.copies } + output.matrixBytes
+xs.withUnsafeBufferPointer { xp in
+    let x = xp.baseAddress!
+    for level in levels {
+        for t in threadCounts {
+            let pool = pools[t]!
+            let ns = measure(batches: 5, batchNanos: batchNanos * 4) {
+                for l in 0..<layers {
+                    for (i, ring) in layerRings.enumerated() {
+                        if i == 0 || i == 3 || i == 4 || i == 6 { xq.quantize(x, count: ring.cols, level: level) }
+                        MatVec.multiply(ring.matrix(l), x: x, xq: xq, y: y, pool: pool, level: level)
+                    }
+                }
+                xq.quantize(x, count: 576, level: level)
+                MatVec.multiply(output.matrix(0), x: x, xq: xq, y: y, pool: pool, level: level)
+            }
+            print("  \(pad("\(level)", 7)) \(t) thread(s): \(fixed(ns / 1e6, 3)) ms per step, "
+                  + "\(fixed(Double(totalBytes) / ns, 1)) GB/s, bound \(fixed(1e9 / ns, 0)) tok/s "
+                  + "(\(fixed(Double(totalBytes) / 1e6, 1)) MB of weights)")
+        }
+    }
+}
+y.deallocate()

@@ -1,0 +1,358 @@
+// Level 2: AVX-512 F/BW/VL/DQ + VNNI. Two 32-weight blocks per 512-bit register; the integer dot is one
+// vpdpbusd (u8 x s8 -> i32). Block scales are picked out 16 at a time with word permutes, multiplied by the
+// activation scales, and spread to the two block halves of a register with one vpermps per pair.
+#include "lc_internal.h"
+#include <immintrin.h>
+#include <math.h>
+
+#define LC_T __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+
+static inline LC_T float h2f(const uint8_t *p) { return _cvtsh_ss(lc_load_u16(p)); }
+
+/// 16 floats from the f16 stored in the low half of each int32 lane.
+static inline LC_T __m512 f16lo_to_ps(__m512i v) { return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(v)); }
+
+/// Nibbles of block A (16 bytes at qa) and, if has_b, block B (at qb) as 64 unsigned bytes:
+/// [lo(A), hi(A), lo(B), hi(B)], i.e. each block's 32 weights in ggml order.
+static inline LC_T __m512i nibble_pair(const uint8_t *qa, const uint8_t *qb, int has_b) {
+    __m128i a = _mm_loadu_si128((const __m128i *)qa);
+    __m128i b = has_b ? _mm_loadu_si128((const __m128i *)qb) : _mm_setzero_si128();
+    __m512i z = _mm512_castsi256_si512(_mm256_inserti128_si256(_mm256_castsi128_si256(a), b, 1));
+    z = _mm512_shuffle_i64x2(z, z, 0x50);  // 128-bit lanes [a, a, b, b]
+    z = _mm512_srlv_epi64(z, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4));
+    return _mm512_and_si512(z, _mm512_set1_epi8(0x0F));
+}
+
+/// Activations for blocks b and b+1 (only b when !has_b; the missing half is zero so it adds nothing).
+static inline LC_T __m512i act_pair(const int8_t *xq, int has_b) {
+    return has_b ? _mm512_loadu_si512((const void *)xq) : _mm512_maskz_loadu_epi8(0xFFFFFFFFull, xq);
+}
+
+/// Where the 16-bit header words of 16 consecutive blocks sit, as word permutes over 64-word windows: the
+/// replacement for a 16-lane gather (vpgatherdd cost half the kernel's time). Lane k of the result holds
+/// block k's first two header words (d, and m for Q4_1).
+typedef struct {
+    int windows;
+    __m512i idx[4];
+    __mmask32 lanes[4];
+} hdr_table;
+
+static LC_T void hdr_table_init(hdr_table *t, int bs) {
+    uint16_t idx[4][32] = {{0}};
+    uint32_t lanes[4] = {0};
+    t->windows = 0;
+    for (int lane = 0; lane < 32; lane++) {
+        // Odd lanes take the second header word (m) for Q4_1 only; the others have no m, and for Q8_0 the word
+        // after block 15's d would fall outside the four windows.
+        const int word = (lane / 2) * bs / 2 + (bs == 20 ? lane % 2 : 0), win = word / 64;
+        idx[win][lane] = (uint16_t)(word % 64);
+        lanes[win] |= 1u << lane;
+        if (win + 1 > t->windows) t->windows = win + 1;
+    }
+    for (int w = 0; w < 4; w++) {
+        t->idx[w] = _mm512_loadu_si512((const void *)idx[w]);
+        t->lanes[w] = (__mmask32)lanes[w];
+    }
+}
+
+/// 64-byte load of bytes [off, off + 64) of a chunk of `bytes` bytes; bytes past the chunk read as zero and are
+/// never touched (so the last row never reads past the matrix).
+static inline LC_T __m512i load_chunk(const uint8_t *base, int off, int bytes) {
+    const int left = bytes - off;
+    if (left >= 64) return _mm512_loadu_si512((const void *)(base + off));
+    if (left <= 0) return _mm512_setzero_si512();
+    return _mm512_maskz_loadu_epi8((__mmask64)((1ull << left) - 1), base + off);
+}
+
+static inline LC_T __m512i headers16(const uint8_t *base, int bytes, const hdr_table *t) {
+    __m512i r = _mm512_setzero_si512();
+    for (int w = 0; w < t->windows; w++) {
+        const __m512i a = load_chunk(base, 128 * w, bytes), b = load_chunk(base, 128 * w + 64, bytes);
+        r = _mm512_mask_blend_epi16(t->lanes[w], r, _mm512_permutex2var_epi16(a, t->idx[w], b));
+    }
+    return r;
+}
+
+/// Per-row work shared by the three quantized kernels. KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
+static inline LC_T float row_dot(const uint8_t *row, int nb, const int8_t *xq, const float *xd, const float *xs,
+                                 const int kind, const int bs, const hdr_table *tbl) {
+    const __m512i pair_idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), extra = _mm512_setzero_ps();
+    for (int b0 = 0; b0 < nb; b0 += 16) {
+        const int cnt = nb - b0 < 16 ? nb - b0 : 16;
+        const __mmask16 km = (__mmask16)((1u << cnt) - 1);
+        const uint8_t *base = row + (size_t)b0 * bs;
+        // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
+        const __m512i hdr = headers16(base, cnt * bs, tbl);
+        const __m512 dw = f16lo_to_ps(hdr);
+        const __m512 scale = _mm512_mul_ps(dw, _mm512_maskz_loadu_ps(km, xd + b0));
+        if (kind == 0) extra = _mm512_fmadd_ps(dw, _mm512_maskz_loadu_ps(km, xs + b0), extra);
+        if (kind == 1) extra = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)),
+                                               _mm512_maskz_loadu_ps(km, xs + b0), extra);
+        int p = 0;
+        for (; p + 4 <= cnt; p += 4) {
+            const uint8_t *ba = base + (size_t)p * bs;
+            const int8_t *xa = xq + (size_t)(b0 + p) * 32;
+            __m512i w0, w1, x0 = _mm512_loadu_si512((const void *)xa), x1 = _mm512_loadu_si512((const void *)(xa + 64));
+            if (kind == 2) {
+                w0 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))),
+                                        _mm256_loadu_si256((const __m256i *)(ba + bs + 2)), 1);
+                w1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2 * bs + 2))),
+                                        _mm256_loadu_si256((const __m256i *)(ba + 3 * bs + 2)), 1);
+                x0 = _mm512_mask_sub_epi8(x0, _mm512_movepi8_mask(w0), _mm512_setzero_si512(), x0);
+                x1 = _mm512_mask_sub_epi8(x1, _mm512_movepi8_mask(w1), _mm512_setzero_si512(), x1);
+                w0 = _mm512_abs_epi8(w0);
+                w1 = _mm512_abs_epi8(w1);
+            } else {
+                const int off = kind == 0 ? 2 : 4;
+                w0 = nibble_pair(ba + off, ba + bs + off, 1);
+                w1 = nibble_pair(ba + 2 * bs + off, ba + 3 * bs + off, 1);
+            }
+            const __m512i d0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w0, x0);
+            const __m512i d1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w1, x1);
+            const __m512 s0 = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p)), scale);
+            const __m512 s1 = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p + 2)), scale);
+            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d0), s0, acc0);
+            acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d1), s1, acc1);
+        }
+        for (; p < cnt; p += 2) {
+            const int has_b = p + 1 < cnt;
+            const uint8_t *ba = base + (size_t)p * bs;
+            const int8_t *xa = xq + (size_t)(b0 + p) * 32;
+            __m512i w, x = act_pair(xa, has_b);
+            if (kind == 2) {
+                __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_setzero_si256();
+                w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))), hi, 1);
+                x = _mm512_mask_sub_epi8(x, _mm512_movepi8_mask(w), _mm512_setzero_si512(), x);
+                w = _mm512_abs_epi8(w);
+            } else {
+                const int off = kind == 0 ? 2 : 4;
+                w = nibble_pair(ba + off, ba + bs + off, has_b);
+            }
+            const __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, x);
+            const __m512 s = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p)), scale);
+            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), s, acc0);
+        }
+    }
+    float r = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+    if (kind == 0) r -= 8 * _mm512_reduce_add_ps(extra);
+    if (kind == 1) r += _mm512_reduce_add_ps(extra);
+    return r;
+}
+
+static LC_T void mv_q4_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                         const float *xs, float *y) {
+    hdr_table t;
+    hdr_table_init(&t, 18);
+    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 0, 18, &t);
+}
+
+static LC_T void mv_q4_1(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                         const float *xs, float *y) {
+    hdr_table t;
+    hdr_table_init(&t, 20);
+    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 1, 20, &t);
+}
+
+static LC_T void mv_q8_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                         const float *xs, float *y) {
+    hdr_table t;
+    hdr_table_init(&t, 34);
+    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 2, 34, &t);
+}
+
+static inline LC_T __mmask16 tail_mask(int left) { return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1); }
+
+static LC_T float dot_f32(const float *a, const float *b, int n) {
+    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+    int i = 0;
+    for (; i + 64 <= n; i += 64) {
+        s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
+        s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
+        s2 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 32), _mm512_loadu_ps(b + i + 32), s2);
+        s3 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 48), _mm512_loadu_ps(b + i + 48), s3);
+    }
+    for (; i < n; i += 16) {
+        const __mmask16 k = tail_mask(n - i);
+        s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k, a + i), _mm512_maskz_loadu_ps(k, b + i), s0);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+}
+
+static LC_T void mv_f32(const void *w, size_t rb, int cols, int r0, int r1, const float *x, float *y) {
+    for (int r = r0; r < r1; r++) y[r] = dot_f32((const float *)((const uint8_t *)w + (size_t)r * rb), x, cols);
+}
+
+static inline LC_T __m512 load_f16x16(const uint8_t *p, __mmask16 k) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(k, p));
+}
+static inline LC_T __m512 load_bf16x16(const uint8_t *p, __mmask16 k) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(k, p)), 16));
+}
+
+static LC_T void mv_f16(const void *w, size_t rb, int cols, int r0, int r1, const float *x, float *y) {
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *row = (const uint8_t *)w + (size_t)r * rb;
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        int i = 0;
+        for (; i + 32 <= cols; i += 32) {
+            s0 = _mm512_fmadd_ps(load_f16x16(row + 2 * i, 0xFFFF), _mm512_loadu_ps(x + i), s0);
+            s1 = _mm512_fmadd_ps(load_f16x16(row + 2 * i + 32, 0xFFFF), _mm512_loadu_ps(x + i + 16), s1);
+        }
+        for (; i < cols; i += 16) {
+            const __mmask16 k = tail_mask(cols - i);
+            s0 = _mm512_fmadd_ps(load_f16x16(row + 2 * i, k), _mm512_maskz_loadu_ps(k, x + i), s0);
+        }
+        y[r] = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+    }
+}
+
+static LC_T void mv_bf16(const void *w, size_t rb, int cols, int r0, int r1, const float *x, float *y) {
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *row = (const uint8_t *)w + (size_t)r * rb;
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        int i = 0;
+        for (; i + 32 <= cols; i += 32) {
+            s0 = _mm512_fmadd_ps(load_bf16x16(row + 2 * i, 0xFFFF), _mm512_loadu_ps(x + i), s0);
+            s1 = _mm512_fmadd_ps(load_bf16x16(row + 2 * i + 32, 0xFFFF), _mm512_loadu_ps(x + i + 16), s1);
+        }
+        for (; i < cols; i += 16) {
+            const __mmask16 k = tail_mask(cols - i);
+            s0 = _mm512_fmadd_ps(load_bf16x16(row + 2 * i, k), _mm512_maskz_loadu_ps(k, x + i), s0);
+        }
+        y[r] = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+    }
+}
+
+/// round-half-away-from-zero, matching roundf: truncate v + copysign(0.5 - ulp, v).
+static inline LC_T __m512i round_away(__m512 v) {
+    const __m512 half = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32((int)0x80000000u)),
+        _mm512_castps_si512(_mm512_set1_ps(0.49999997f))));
+    return _mm512_cvttps_epi32(_mm512_add_ps(v, half));
+}
+
+static LC_T void quantize_q8(const float *x, int n, int8_t *q, float *d, float *s) {
+    for (int b = 0; b < n / 32; b++) {
+        const __m512 v0 = _mm512_loadu_ps(x + b * 32), v1 = _mm512_loadu_ps(x + b * 32 + 16);
+        const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1)));
+        const float db = amax / 127;
+        const float id = db != 0 ? 1 / db : 0;
+        const __m512 vid = _mm512_set1_ps(id);
+        const __m512i i0 = round_away(_mm512_mul_ps(v0, vid)), i1 = round_away(_mm512_mul_ps(v1, vid));
+        _mm_storeu_si128((__m128i *)(q + b * 32), _mm512_cvtepi32_epi8(i0));
+        _mm_storeu_si128((__m128i *)(q + b * 32 + 16), _mm512_cvtepi32_epi8(i1));
+        d[b] = db;
+        s[b] = db * (float)_mm512_reduce_add_epi32(_mm512_add_epi32(i0, i1));
+    }
+}
+
+static LC_T void dq_q4_0(const void *src, float *dst, int n) {
+    for (int b = 0; b < n / 32; b++) {
+        const uint8_t *blk = (const uint8_t *)src + b * 18;
+        const __m512 d = _mm512_set1_ps(h2f(blk));
+        const __m128i q = _mm_loadu_si128((const __m128i *)(blk + 2));
+        const __m128i lo = _mm_and_si128(q, _mm_set1_epi8(0x0F)), hi = _mm_and_si128(_mm_srli_epi16(q, 4), _mm_set1_epi8(0x0F));
+        const __m512i eight = _mm512_set1_epi32(8);
+        _mm512_storeu_ps(dst + b * 32, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_cvtepu8_epi32(lo), eight)), d));
+        _mm512_storeu_ps(dst + b * 32 + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_cvtepu8_epi32(hi), eight)), d));
+    }
+}
+
+static LC_T void dq_q4_1(const void *src, float *dst, int n) {
+    for (int b = 0; b < n / 32; b++) {
+        const uint8_t *blk = (const uint8_t *)src + b * 20;
+        const __m512 d = _mm512_set1_ps(h2f(blk)), m = _mm512_set1_ps(h2f(blk + 2));
+        const __m128i q = _mm_loadu_si128((const __m128i *)(blk + 4));
+        const __m128i lo = _mm_and_si128(q, _mm_set1_epi8(0x0F)), hi = _mm_and_si128(_mm_srli_epi16(q, 4), _mm_set1_epi8(0x0F));
+        // mul then add (not fma): bit-identical to the scalar reference
+        _mm512_storeu_ps(dst + b * 32, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(lo)), d), m));
+        _mm512_storeu_ps(dst + b * 32 + 16, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(hi)), d), m));
+    }
+}
+
+static LC_T void dq_q8_0(const void *src, float *dst, int n) {
+    for (int b = 0; b < n / 32; b++) {
+        const uint8_t *blk = (const uint8_t *)src + b * 34;
+        const __m512 d = _mm512_set1_ps(h2f(blk));
+        _mm512_storeu_ps(dst + b * 32, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + 2)))), d));
+        _mm512_storeu_ps(dst + b * 32 + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + 18)))), d));
+    }
+}
+
+static LC_T void dq_f16(const void *src, float *dst, int n) {
+    for (int i = 0; i < n; i += 16) _mm512_mask_storeu_ps(dst + i, tail_mask(n - i), load_f16x16((const uint8_t *)src + 2 * i, tail_mask(n - i)));
+}
+
+static LC_T void dq_bf16(const void *src, float *dst, int n) {
+    for (int i = 0; i < n; i += 16) _mm512_mask_storeu_ps(dst + i, tail_mask(n - i), load_bf16x16((const uint8_t *)src + 2 * i, tail_mask(n - i)));
+}
+
+static LC_T void axpy_f32(float a, const float *x, float *y, int n) {
+    const __m512 va = _mm512_set1_ps(a);
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 k = tail_mask(n - i);
+        _mm512_mask_storeu_ps(y + i, k, _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(k, x + i), _mm512_maskz_loadu_ps(k, y + i)));
+    }
+}
+
+static LC_T void rmsnorm_f32(const float *x, const float *w, float *out, int n, float eps) {
+    const float scale = 1.0f / sqrtf(dot_f32(x, x, n) / (float)n + eps);
+    const __m512 vs = _mm512_set1_ps(scale);
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 k = tail_mask(n - i);
+        _mm512_mask_storeu_ps(out + i, k, _mm512_mul_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(k, x + i), vs), _mm512_maskz_loadu_ps(k, w + i)));
+    }
+}
+
+/// exp(x) for 16 lanes: Cephes-style reduction, degree-6 polynomial, vscalefps for 2^n (underflows to 0 cleanly).
+static inline LC_T __m512 exp16(__m512 x) {
+    x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(88.72f)), _mm512_set1_ps(-104.0f));
+    const __m512 fx = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(fx, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(fx, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 e = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+    return _mm512_scalef_ps(e, fx);
+}
+
+static LC_T void softmax_f32(float *x, int n) {
+    if (n <= 0) return;
+    __m512 vm = _mm512_set1_ps(-INFINITY);
+    for (int i = 0; i < n; i += 16) vm = _mm512_max_ps(vm, _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), tail_mask(n - i), x + i));
+    const __m512 bm = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
+    __m512 vs = _mm512_setzero_ps();
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 k = tail_mask(n - i);
+        const __m512 e = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, x + i), bm));
+        _mm512_mask_storeu_ps(x + i, k, e);
+        vs = _mm512_add_ps(vs, _mm512_maskz_mov_ps(k, e));
+    }
+    const __m512 vi = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(vs));
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 k = tail_mask(n - i);
+        _mm512_mask_storeu_ps(x + i, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, x + i), vi));
+    }
+}
+
+static LC_T void swiglu_f32(float *gate, const float *up, int n) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 k = tail_mask(n - i);
+        const __m512 g = _mm512_maskz_loadu_ps(k, gate + i);
+        const __m512 e = exp16(_mm512_sub_ps(_mm512_setzero_ps(), g));
+        _mm512_mask_storeu_ps(gate + i, k, _mm512_mul_ps(_mm512_div_ps(g, _mm512_add_ps(one, e)), _mm512_maskz_loadu_ps(k, up + i)));
+    }
+}
+
+const lc_kernel_table lc_table_avx512 = {
+    mv_q4_0, mv_q4_1, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
+    dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
+    dot_f32, axpy_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
+};
