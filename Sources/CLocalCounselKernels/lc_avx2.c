@@ -269,6 +269,46 @@ static LC_T void axpy_f32(float a, const float *x, float *y, int n) {
     for (; i < n; i++) y[i] += a * x[i];
 }
 
+/// Scores of one query against many cached rows: the query stays in registers (chunks of 32), no call per row.
+static LC_T void dot_rows_f32(const float *x, const float *m, size_t stride, int rows, int n, float scale, float *out) {
+    for (int i = 0; i < rows; i++) {
+        const float *row = m + (size_t)i * stride;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        int j = 0;
+        for (; j + 16 <= n; j += 16) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j + 8), _mm256_loadu_ps(row + j + 8), a1);
+        }
+        for (; j + 8 <= n; j += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
+        float t = hsum8(_mm256_add_ps(a0, a1));
+        for (; j < n; j++) t += x[j] * row[j];
+        out[i] = scale * t;
+    }
+}
+
+/// y += sum_i w[i] * row_i, 32 columns at a time held in registers across all rows.
+static LC_T void accumulate_rows_f32(const float *w, const float *m, size_t stride, int rows, int n, float *y) {
+    int c = 0;
+    for (; c + 32 <= n; c += 32) {
+        __m256 y0 = _mm256_loadu_ps(y + c), y1 = _mm256_loadu_ps(y + c + 8), y2 = _mm256_loadu_ps(y + c + 16),
+               y3 = _mm256_loadu_ps(y + c + 24);
+        for (int i = 0; i < rows; i++) {
+            const float *row = m + (size_t)i * stride + c;
+            const __m256 wi = _mm256_set1_ps(w[i]);
+            y0 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row), y0);
+            y1 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row + 8), y1);
+            y2 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row + 16), y2);
+            y3 = _mm256_fmadd_ps(wi, _mm256_loadu_ps(row + 24), y3);
+        }
+        _mm256_storeu_ps(y + c, y0);
+        _mm256_storeu_ps(y + c + 8, y1);
+        _mm256_storeu_ps(y + c + 16, y2);
+        _mm256_storeu_ps(y + c + 24, y3);
+    }
+    if (c < n)
+        for (int i = 0; i < rows; i++) axpy_f32(w[i], m + (size_t)i * stride + c, y + c, n - c);
+}
+
 static LC_T void rmsnorm_f32(const float *x, const float *w, float *out, int n, float eps) {
     const float scale = 1.0f / sqrtf(dot_f32(x, x, n) / (float)n + eps);
     const __m256 vs = _mm256_set1_ps(scale);
@@ -337,5 +377,5 @@ static LC_T void swiglu_f32(float *gate, const float *up, int n) {
 const lc_kernel_table lc_table_avx2 = {
     mv_q4_0, mv_q4_1, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
     dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
-    dot_f32, axpy_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
+    dot_f32, axpy_f32, dot_rows_f32, accumulate_rows_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
 };

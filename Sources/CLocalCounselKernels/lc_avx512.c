@@ -73,92 +73,95 @@ static inline LC_T __m512i headers16(const uint8_t *base, int bytes, const hdr_t
     return r;
 }
 
-/// Per-row work shared by the three quantized kernels. KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
-static inline LC_T float row_dot(const uint8_t *row, int nb, const int8_t *xq, const float *xd, const float *xs,
-                                 const int kind, const int bs, const hdr_table *tbl) {
+/// Weights of blocks p, p+1 of one row as 64 unsigned bytes, with `x` adjusted for Q8_0's sign trick.
+static inline LC_T __m512i pair_weights(const uint8_t *ba, const int kind, const int bs, const int has_b, __m512i *x) {
+    if (kind == 2) {
+        const __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_setzero_si256();
+        const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))), hi, 1);
+        *x = _mm512_mask_sub_epi8(*x, _mm512_movepi8_mask(w), _mm512_setzero_si512(), *x);
+        return _mm512_abs_epi8(w);
+    }
+    const int off = kind == 0 ? 2 : 4;
+    return nibble_pair(ba + off, ba + bs + off, has_b);
+}
+
+/// NR rows (starting at `row`, `rb` bytes apart) dotted with one activation vector. Several rows per pass share
+/// the activation loads and scale-spreading indices and give the core independent dependency chains.
+/// KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
+static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *row, size_t rb, const int NR, int nb,
+        const int8_t *xq, const float *xd, const float *xs, const int kind, const int bs, const hdr_table *tbl,
+        float *out) {
     const __m512i pair_idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), extra = _mm512_setzero_ps();
+    __m512 acc[4], extra[4], scale[4];
+    for (int i = 0; i < NR; i++) { acc[i] = _mm512_setzero_ps(); extra[i] = _mm512_setzero_ps(); }
     for (int b0 = 0; b0 < nb; b0 += 16) {
         const int cnt = nb - b0 < 16 ? nb - b0 : 16;
         const __mmask16 km = (__mmask16)((1u << cnt) - 1);
-        const uint8_t *base = row + (size_t)b0 * bs;
-        // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
-        const __m512i hdr = headers16(base, cnt * bs, tbl);
-        const __m512 dw = f16lo_to_ps(hdr);
-        const __m512 scale = _mm512_mul_ps(dw, _mm512_maskz_loadu_ps(km, xd + b0));
-        if (kind == 0) extra = _mm512_fmadd_ps(dw, _mm512_maskz_loadu_ps(km, xs + b0), extra);
-        if (kind == 1) extra = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)),
-                                               _mm512_maskz_loadu_ps(km, xs + b0), extra);
-        int p = 0;
-        for (; p + 4 <= cnt; p += 4) {
-            const uint8_t *ba = base + (size_t)p * bs;
-            const int8_t *xa = xq + (size_t)(b0 + p) * 32;
-            __m512i w0, w1, x0 = _mm512_loadu_si512((const void *)xa), x1 = _mm512_loadu_si512((const void *)(xa + 64));
-            if (kind == 2) {
-                w0 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))),
-                                        _mm256_loadu_si256((const __m256i *)(ba + bs + 2)), 1);
-                w1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2 * bs + 2))),
-                                        _mm256_loadu_si256((const __m256i *)(ba + 3 * bs + 2)), 1);
-                x0 = _mm512_mask_sub_epi8(x0, _mm512_movepi8_mask(w0), _mm512_setzero_si512(), x0);
-                x1 = _mm512_mask_sub_epi8(x1, _mm512_movepi8_mask(w1), _mm512_setzero_si512(), x1);
-                w0 = _mm512_abs_epi8(w0);
-                w1 = _mm512_abs_epi8(w1);
-            } else {
-                const int off = kind == 0 ? 2 : 4;
-                w0 = nibble_pair(ba + off, ba + bs + off, 1);
-                w1 = nibble_pair(ba + 2 * bs + off, ba + 3 * bs + off, 1);
-            }
-            const __m512i d0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w0, x0);
-            const __m512i d1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w1, x1);
-            const __m512 s0 = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p)), scale);
-            const __m512 s1 = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p + 2)), scale);
-            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d0), s0, acc0);
-            acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d1), s1, acc1);
+        const __m512 dx = _mm512_maskz_loadu_ps(km, xd + b0), sx = _mm512_maskz_loadu_ps(km, xs + b0);
+        for (int i = 0; i < NR; i++) {
+            // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
+            const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
+            const __m512 dw = f16lo_to_ps(hdr);
+            scale[i] = _mm512_mul_ps(dw, dx);
+            if (kind == 0) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
+            if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
         }
-        for (; p < cnt; p += 2) {
+        for (int p = 0; p < cnt; p += 2) {
             const int has_b = p + 1 < cnt;
-            const uint8_t *ba = base + (size_t)p * bs;
-            const int8_t *xa = xq + (size_t)(b0 + p) * 32;
-            __m512i w, x = act_pair(xa, has_b);
-            if (kind == 2) {
-                __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_setzero_si256();
-                w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))), hi, 1);
-                x = _mm512_mask_sub_epi8(x, _mm512_movepi8_mask(w), _mm512_setzero_si512(), x);
-                w = _mm512_abs_epi8(w);
-            } else {
-                const int off = kind == 0 ? 2 : 4;
-                w = nibble_pair(ba + off, ba + bs + off, has_b);
+            const __m512i xv = act_pair(xq + (size_t)(b0 + p) * 32, has_b);
+            const __m512i sidx = _mm512_add_epi32(pair_idx, _mm512_set1_epi32(p));
+            for (int i = 0; i < NR; i++) {
+                __m512i x = xv;
+                const __m512i w = pair_weights(row + i * rb + (size_t)(b0 + p) * bs, kind, bs, has_b, &x);
+                const __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, x);
+                acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), _mm512_permutexvar_ps(sidx, scale[i]), acc[i]);
             }
-            const __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w, x);
-            const __m512 s = _mm512_permutexvar_ps(_mm512_add_epi32(pair_idx, _mm512_set1_epi32(p)), scale);
-            acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), s, acc0);
         }
     }
-    float r = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
-    if (kind == 0) r -= 8 * _mm512_reduce_add_ps(extra);
-    if (kind == 1) r += _mm512_reduce_add_ps(extra);
-    return r;
+    // Fold the offset term in before the one horizontal sum: Q4_0 subtracts 8 * d_w * s_x, Q4_1 adds m * s_x.
+    for (int i = 0; i < NR; i++) {
+        __m512 t = acc[i];
+        if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
+        if (kind == 1) t = _mm512_add_ps(t, extra[i]);
+        out[i] = _mm512_reduce_add_ps(t);
+    }
+}
+
+/// Rows per pass, and how many rows ahead the pass prefetches. Reading four rows side by side hides the stream
+/// from the hardware prefetcher (measured, weights streamed from DRAM: Q8_0 49152x576 36 -> 26 GB/s); prefetching
+/// the group 32 rows ahead restores it (36 GB/s) and lifts Q4_1 1536x576 from 21 to 28 GB/s on one thread.
+enum { LC_ROWS_PER_PASS = 4, LC_PREFETCH_ROWS = 32 };
+
+/// All rows of [r0, r1): four at a time, then the remainder one by one.
+static inline __attribute__((always_inline)) LC_T void mv_quant(const void *w, size_t rb, int cols, int r0, int r1,
+        const int8_t *xq, const float *xd, const float *xs, float *y, const int kind, const int bs) {
+    hdr_table t;
+    hdr_table_init(&t, bs);
+    const uint8_t *base = (const uint8_t *)w;
+    int r = r0;
+    for (; r + LC_ROWS_PER_PASS <= r1; r += LC_ROWS_PER_PASS) {
+        if (r + LC_PREFETCH_ROWS + LC_ROWS_PER_PASS <= r1) {
+            const uint8_t *ahead = base + (size_t)(r + LC_PREFETCH_ROWS) * rb;
+            for (size_t off = 0; off < LC_ROWS_PER_PASS * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
+        }
+        rows_dot(base + (size_t)r * rb, rb, LC_ROWS_PER_PASS, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
+    }
+    for (; r < r1; r++) rows_dot(base + (size_t)r * rb, rb, 1, cols / 32, xq, xd, xs, kind, bs, &t, y + r);
 }
 
 static LC_T void mv_q4_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    hdr_table t;
-    hdr_table_init(&t, 18);
-    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 0, 18, &t);
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 0, 18);
 }
 
 static LC_T void mv_q4_1(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    hdr_table t;
-    hdr_table_init(&t, 20);
-    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 1, 20, &t);
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 1, 20);
 }
 
 static LC_T void mv_q8_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
-    hdr_table t;
-    hdr_table_init(&t, 34);
-    for (int r = r0; r < r1; r++) y[r] = row_dot((const uint8_t *)w + (size_t)r * rb, cols / 32, xq, xd, xs, 2, 34, &t);
+    mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 2, 34);
 }
 
 static inline LC_T __mmask16 tail_mask(int left) { return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1); }
@@ -296,6 +299,49 @@ static LC_T void axpy_f32(float a, const float *x, float *y, int n) {
     }
 }
 
+/// Scores of one query against many cached rows. Up to 64 columns the query is held in four registers (masked
+/// for shorter rows), so a row costs four loads, four FMAs and one horizontal sum, and no call.
+static LC_T void dot_rows_f32(const float *x, const float *m, size_t stride, int rows, int n, float scale, float *out) {
+    if (n > 64) {
+        for (int i = 0; i < rows; i++) out[i] = scale * dot_f32(x, m + (size_t)i * stride, n);
+        return;
+    }
+    const __mmask16 k0 = tail_mask(n), k1 = tail_mask(n - 16 > 0 ? n - 16 : 0), k2 = tail_mask(n - 32 > 0 ? n - 32 : 0),
+                    k3 = tail_mask(n - 48 > 0 ? n - 48 : 0);
+    const __m512 q0 = _mm512_maskz_loadu_ps(k0, x), q1 = _mm512_maskz_loadu_ps(k1, x + 16),
+                 q2 = _mm512_maskz_loadu_ps(k2, x + 32), q3 = _mm512_maskz_loadu_ps(k3, x + 48);
+    for (int i = 0; i < rows; i++) {
+        const float *row = m + (size_t)i * stride;
+        __m512 a = _mm512_mul_ps(q0, _mm512_maskz_loadu_ps(k0, row));
+        __m512 b = _mm512_mul_ps(q1, _mm512_maskz_loadu_ps(k1, row + 16));
+        a = _mm512_fmadd_ps(q2, _mm512_maskz_loadu_ps(k2, row + 32), a);
+        b = _mm512_fmadd_ps(q3, _mm512_maskz_loadu_ps(k3, row + 48), b);
+        out[i] = scale * _mm512_reduce_add_ps(_mm512_add_ps(a, b));
+    }
+}
+
+/// y += sum_i w[i] * row_i, 64 columns at a time held in registers across all rows.
+static LC_T void accumulate_rows_f32(const float *w, const float *m, size_t stride, int rows, int n, float *y) {
+    for (int c = 0; c < n; c += 64) {
+        const __mmask16 k0 = tail_mask(n - c), k1 = tail_mask(n - c - 16 > 0 ? n - c - 16 : 0),
+                        k2 = tail_mask(n - c - 32 > 0 ? n - c - 32 : 0), k3 = tail_mask(n - c - 48 > 0 ? n - c - 48 : 0);
+        __m512 y0 = _mm512_maskz_loadu_ps(k0, y + c), y1 = _mm512_maskz_loadu_ps(k1, y + c + 16),
+               y2 = _mm512_maskz_loadu_ps(k2, y + c + 32), y3 = _mm512_maskz_loadu_ps(k3, y + c + 48);
+        for (int i = 0; i < rows; i++) {
+            const float *row = m + (size_t)i * stride + c;
+            const __m512 wi = _mm512_set1_ps(w[i]);
+            y0 = _mm512_fmadd_ps(wi, _mm512_maskz_loadu_ps(k0, row), y0);
+            y1 = _mm512_fmadd_ps(wi, _mm512_maskz_loadu_ps(k1, row + 16), y1);
+            y2 = _mm512_fmadd_ps(wi, _mm512_maskz_loadu_ps(k2, row + 32), y2);
+            y3 = _mm512_fmadd_ps(wi, _mm512_maskz_loadu_ps(k3, row + 48), y3);
+        }
+        _mm512_mask_storeu_ps(y + c, k0, y0);
+        _mm512_mask_storeu_ps(y + c + 16, k1, y1);
+        _mm512_mask_storeu_ps(y + c + 32, k2, y2);
+        _mm512_mask_storeu_ps(y + c + 48, k3, y3);
+    }
+}
+
 static LC_T void rmsnorm_f32(const float *x, const float *w, float *out, int n, float eps) {
     const float scale = 1.0f / sqrtf(dot_f32(x, x, n) / (float)n + eps);
     const __m512 vs = _mm512_set1_ps(scale);
@@ -354,5 +400,5 @@ static LC_T void swiglu_f32(float *gate, const float *up, int n) {
 const lc_kernel_table lc_table_avx512 = {
     mv_q4_0, mv_q4_1, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
     dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
-    dot_f32, axpy_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
+    dot_f32, axpy_f32, dot_rows_f32, accumulate_rows_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
 };

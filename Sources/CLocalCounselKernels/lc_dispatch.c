@@ -76,12 +76,10 @@ int lc_dequantize_row(int level, int type, const void *src, float *dst, int n) {
 float lc_dot_f32(int level, const float *a, const float *b, int n) { return lc_table(level)->dot_f32(a, b, n); }
 void lc_axpy_f32(int level, float a, const float *x, float *y, int n) { lc_table(level)->axpy_f32(a, x, y, n); }
 void lc_dot_rows_f32(int level, const float *x, const float *m, size_t stride, int rows, int n, float scale, float *out) {
-    const lc_kernel_table *t = lc_table(level);
-    for (int i = 0; i < rows; i++) out[i] = scale * t->dot_f32(x, m + (size_t)i * stride, n);
+    lc_table(level)->dot_rows_f32(x, m, stride, rows, n, scale, out);
 }
 void lc_accumulate_rows_f32(int level, const float *w, const float *m, size_t stride, int rows, int n, float *y) {
-    const lc_kernel_table *t = lc_table(level);
-    for (int i = 0; i < rows; i++) t->axpy_f32(w[i], m + (size_t)i * stride, y, n);
+    lc_table(level)->accumulate_rows_f32(w, m, stride, rows, n, y);
 }
 void lc_rmsnorm_f32(int level, const float *x, const float *w, float *out, int n, float eps) {
     lc_table(level)->rmsnorm_f32(x, w, out, n, eps);

@@ -19,6 +19,8 @@ typedef struct {
     void (*dequant_bf16)(const void *src, float *dst, int n);
     float (*dot_f32)(const float *a, const float *b, int n);
     void (*axpy_f32)(float a, const float *x, float *y, int n);
+    void (*dot_rows_f32)(const float *x, const float *m, size_t stride, int rows, int n, float scale, float *out);
+    void (*accumulate_rows_f32)(const float *w, const float *m, size_t stride, int rows, int n, float *y);
     void (*rmsnorm_f32)(const float *x, const float *w, float *out, int n, float eps);
     void (*softmax_f32)(float *x, int n);
     void (*swiglu_f32)(float *gate, const float *up, int n);

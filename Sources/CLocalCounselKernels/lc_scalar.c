@@ -151,6 +151,14 @@ static void axpy_f32(float a, const float *x, float *y, int n) {
     for (int i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+static void dot_rows_f32(const float *x, const float *m, size_t stride, int rows, int n, float scale, float *out) {
+    for (int i = 0; i < rows; i++) out[i] = scale * dot_f32(x, m + (size_t)i * stride, n);
+}
+
+static void accumulate_rows_f32(const float *w, const float *m, size_t stride, int rows, int n, float *y) {
+    for (int i = 0; i < rows; i++) axpy_f32(w[i], m + (size_t)i * stride, y, n);
+}
+
 static void rmsnorm_f32(const float *x, const float *w, float *out, int n, float eps) {
     float ss = 0;
     for (int i = 0; i < n; i++) ss += x[i] * x[i];
@@ -174,5 +182,5 @@ static void swiglu_f32(float *gate, const float *up, int n) {
 const lc_kernel_table lc_table_scalar = {
     mv_q4_0, mv_q4_1, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
     dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
-    dot_f32, axpy_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
+    dot_f32, axpy_f32, dot_rows_f32, accumulate_rows_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
 };

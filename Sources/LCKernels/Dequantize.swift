@@ -25,6 +25,13 @@ public enum Dequantize {
         else { throw KernelError.unsupportedType(type) }
     }
 
+    /// Decodes rows `rows` of `w` into `dst` (row-major, `w.cols` floats per row, the first decoded row at
+    /// `dst`): a weight tile for the batched (sgemm) path, decoded once per batch.
+    public static func rows(_ w: WeightMatrix, _ rows: Range<Int>, into dst: UnsafeMutablePointer<Float>,
+                            level: KernelLevel = .current) throws {
+        for (i, r) in rows.enumerated() { try row(w.type, w.row(r), dst + i * w.cols, count: w.cols, level: level) }
+    }
+
     /// Scalar Swift twin of `row`: the ground truth.
     public static func reference(_ type: GGMLType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, count: Int) throws {
         switch type {

@@ -48,6 +48,21 @@ public enum MatVec {
         }
     }
 
+    /// Two or three products of the same input in one dispatch (gate and up; q, k and v): each part takes its
+    /// share of every matrix, so the workers are woken once instead of two or three times.
+    public static func multiply(_ a: WeightMatrix, _ b: WeightMatrix, _ c: WeightMatrix? = nil,
+                                x: UnsafePointer<Float>, xq: QuantizedActivations,
+                                ya: UnsafeMutablePointer<Float>, yb: UnsafeMutablePointer<Float>,
+                                yc: UnsafeMutablePointer<Float>? = nil, pool: ThreadPool, level: KernelLevel = .current) {
+        pool.run { i, n in
+            multiply(a, x: x, xq: xq, y: ya, rows: ThreadPool.split(a.rows, index: i, count: n, granularity: 4), level: level)
+            multiply(b, x: x, xq: xq, y: yb, rows: ThreadPool.split(b.rows, index: i, count: n, granularity: 4), level: level)
+            if let c, let yc {
+                multiply(c, x: x, xq: xq, y: yc, rows: ThreadPool.split(c.rows, index: i, count: n, granularity: 4), level: level)
+            }
+        }
+    }
+
     /// `y[r] = dot(W[r, :], x)` for every row, using `rowScratch` (at least `w.cols` floats) for one row.
     /// Float arithmetic throughout (activations are not quantized), so it also bounds the activation error.
     public static func reference(_ w: WeightMatrix, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,

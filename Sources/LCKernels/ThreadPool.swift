@@ -8,24 +8,27 @@ import Darwin
 
 /// Splits one job over several threads. `run` returns when every part has finished.
 ///
-/// Contract used by the model: `run { index, count in ... }` calls the body once for each index in
-/// `0..<threadCount`, concurrently, with the caller's thread taking index 0 and persistent worker `i` always
-/// taking index `i` (a deterministic partition). Bodies must only write disjoint memory.
+/// Contract used by the model: `run { index, count in ... }` calls the body exactly once for each index in
+/// `0..<threadCount`, concurrently, and returns when all have finished. The caller's thread runs index 0;
+/// persistent worker `i` runs index `i`, unless it has not started it by the time the caller has finished its
+/// own part — then the caller runs it too. What an index computes must depend only on the index (a
+/// deterministic partition, e.g. `split`), never on which thread runs it. Bodies must only write disjoint memory.
 ///
 /// Why this design (shared/MEASURED.md): waking a sleeping thread costs 4–45 µs, a spinning one 0.1 µs; but a
 /// pure spin pool collapses when another process wants the core. So workers poll an atomic generation counter
-/// for a bounded number of polls after each job, then block on a condition variable. `run` takes no lock and
-/// allocates nothing unless a worker has gone to sleep.
+/// for ~50 µs after each job, then block on a condition variable; and a part whose worker is not running (a
+/// loaded machine) is taken over by the caller instead of being waited for. `run` takes no lock and allocates
+/// nothing unless a worker has gone to sleep.
 public final class ThreadPool: @unchecked Sendable {
     /// Number of parts `run` splits a job into (>= 1).
     public let threadCount: Int
     private let state: PoolState
     private var workers: [pthread_t] = []
 
-    /// Creates a pool of `threads` parts (clamped to 1...256): the caller plus `threads - 1` workers.
+    /// Creates a pool of `threads` parts (clamped to 1...32): the caller plus `threads - 1` workers.
     /// If the system refuses to start a worker, the pool runs with fewer parts.
     public init(threads: Int) {
-        let wanted = min(256, max(1, threads))
+        let wanted = min(PoolState.maxParts, max(1, threads))
         state = PoolState()
         for index in 1..<wanted {
             let context = Unmanaged.passRetained(WorkerContext(state: state, index: index))
@@ -60,8 +63,13 @@ public final class ThreadPool: @unchecked Sendable {
         let n = threadCount
         if n == 1 { body(0, 1); return }
         withoutActuallyEscaping(body) { escapable in
-            state.dispatch(escapable)
+            let generation = state.dispatch(escapable)
             escapable(0, n)
+            // Parts whose worker has not started yet (descheduled, or still waking up): run them here.
+            for index in 1..<n where state.claim(index, generation: generation) {
+                escapable(index, n)
+                state.finished()
+            }
             state.waitForWorkers()
             state.job = nil
         }
@@ -90,6 +98,8 @@ private final class WorkerContext {
 /// The shared state between `run` and the workers. Workers retain this (never the pool), so the pool's deinit
 /// can stop and join them.
 private final class PoolState: @unchecked Sendable {
+    /// Parts are claimed through a 32-bit mask.
+    static let maxParts = 32
     /// How long a waiting worker spins before it blocks: covers the gap between a decode step's back-to-back
     /// products (a few µs), not the idle time between tokens or another process wanting the core.
     static let spinNanoseconds: UInt64 = 50_000
@@ -103,7 +113,10 @@ private final class PoolState: @unchecked Sendable {
     var job: ((Int, Int) -> Void)?
     /// Bumped once per job (and once to stop).
     let generation = Atomic<UInt32>(0)
-    /// Workers that have not finished the current job.
+    /// The current job's generation (high 32 bits) and the parts already claimed (low 32 bits): a part runs
+    /// once, on whichever thread claims it first, and a late worker can never claim a part of another job.
+    let claims = Atomic<UInt64>(0)
+    /// Claimed parts (other than the caller's) that have not finished.
     let pending = Atomic<Int>(0)
     /// Workers blocked (or about to block) on `cond`.
     let sleepers = Atomic<Int>(0)
@@ -125,15 +138,36 @@ private final class PoolState: @unchecked Sendable {
         cond.deallocate()
     }
 
-    func dispatch(_ body: @escaping (Int, Int) -> Void) {
+    /// Publishes `body` as the next job and returns its generation.
+    func dispatch(_ body: @escaping (Int, Int) -> Void) -> UInt32 {
         job = body
         pending.store(threadCount - 1, ordering: .relaxed)
+        let next = generation.load(ordering: .relaxed) &+ 1
+        claims.store(UInt64(next) << 32, ordering: .releasing)
         // Sequentially consistent with the sleeper's increment-then-recheck: either it sees the new generation
         // or we see it asleep and wake it (no lost wake-up).
-        generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        generation.store(next, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 { wakeAll() }
+        return next
     }
 
+    /// Claims part `index` of job `generation`; false when it is taken or the job is another one.
+    func claim(_ index: Int, generation: UInt32) -> Bool {
+        let bit = UInt64(1) << UInt64(index)
+        var current = claims.load(ordering: .acquiring)
+        while true {
+            guard UInt32(truncatingIfNeeded: current >> 32) == generation, current & bit == 0 else { return false }
+            let (exchanged, original) = claims.compareExchange(expected: current, desired: current | bit,
+                                                               ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+    }
+
+    /// A claimed part (other than the caller's) has finished.
+    func finished() { pending.wrappingSubtract(1, ordering: .releasing) }
+
+    /// Waits until every claimed part has finished (the caller has claimed all the others by now).
     func waitForWorkers() {
         var polls = 0
         while pending.load(ordering: .acquiring) != 0 {
@@ -183,8 +217,10 @@ private final class PoolState: @unchecked Sendable {
             }
             seen = current
             if stopping.load(ordering: .acquiring) { return }
-            job?(index, threadCount)
-            pending.wrappingSubtract(1, ordering: .releasing)
+            if claim(index, generation: current) {
+                job?(index, threadCount)  // never nil here: the caller clears it only after this part finishes
+                finished()
+            }
         }
     }
 }

@@ -99,6 +99,13 @@ struct QuantBlockTests {
                 #expect(zip(got, want).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(type) \(n) at \(level)")
             }
         }
+        let tile = try TestMatrix(type: .q4_1, rows: 5, cols: 96, rng: &rng)
+        var decoded = [Float](repeating: .nan, count: 3 * 96), one = [Float](repeating: 0, count: 96)
+        try Dequantize.rows(tile.matrix, 1..<4, into: &decoded, level: level)
+        for r in 1..<4 {
+            try Dequantize.reference(.q4_1, tile.matrix.row(r), &one, count: 96)
+            #expect(Array(decoded[((r - 1) * 96)..<(r * 96)]) == one)
+        }
         #expect(throws: KernelError.unsupportedType(.q6_K)) {
             var out = [Float](repeating: 0, count: 256)
             try [UInt8](repeating: 0, count: 256).withUnsafeBytes { try Dequantize.row(.q6_K, $0.baseAddress!, &out, count: 256) }

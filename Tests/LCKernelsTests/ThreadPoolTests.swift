@@ -52,6 +52,31 @@ struct ThreadPoolTests {
         #expect(results.allSatisfy { $0.map(\.bitPattern) == results[0].map(\.bitPattern) })
     }
 
+    /// The fused two/three-matrix dispatch gives the same rows as separate products.
+    @Test func fusedProductsMatchSeparate() throws {
+        var rng = SeededRNG(seed: 78)
+        let a = try TestMatrix(type: .q4_1, rows: 61, cols: 96, rng: &rng)
+        let b = try TestMatrix(type: .q4_0, rows: 13, cols: 96, rng: &rng)
+        let c = try TestMatrix(type: .q8_0, rows: 7, cols: 96, rng: &rng)
+        let x = randomFloats(96, &rng)
+        let xq = QuantizedActivations(capacity: 96)
+        let pool = ThreadPool(threads: 3)
+        var ya = [Float](repeating: 0, count: 61), yb = [Float](repeating: 0, count: 13), yc = [Float](repeating: 0, count: 7)
+        var wa = ya, wb = yb, wc = yc
+        x.withUnsafeBufferPointer { xp in
+            let x = xp.baseAddress!
+            xq.quantize(x, count: 96)
+            ya.withUnsafeMutableBufferPointer { ya in yb.withUnsafeMutableBufferPointer { yb in yc.withUnsafeMutableBufferPointer { yc in
+                MatVec.multiply(a.matrix, b.matrix, c.matrix, x: x, xq: xq, ya: ya.baseAddress!, yb: yb.baseAddress!,
+                                yc: yc.baseAddress!, pool: pool)
+            } } }
+            MatVec.multiply(a.matrix, x: x, xq: xq, y: &wa, rows: 0..<61)
+            MatVec.multiply(b.matrix, x: x, xq: xq, y: &wb, rows: 0..<13)
+            MatVec.multiply(c.matrix, x: x, xq: xq, y: &wc, rows: 0..<7)
+        }
+        #expect(ya == wa && yb == wb && yc == wc)
+    }
+
     @Test func splitCoversEverythingOnce() {
         for total in [0, 1, 5, 63, 576, 1537] {
             for count in 1...5 {

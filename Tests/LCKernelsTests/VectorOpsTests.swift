@@ -20,20 +20,26 @@ struct VectorOpsTests {
             VectorOps.Reference.axpy(0.75, a, into: &y2, count: n)
             #expect(zip(y1, y2).allSatisfy { abs($0 - $1) <= 1e-6 * (abs($1) + 1) }, "axpy n=\(n)")
         }
-        // Rows of a strided matrix (a cache): 5 rows of 64 with stride 80.
-        let m = randomFloats(5 * 80, &rng), q = randomFloats(64, &rng), w = randomFloats(5, &rng)
-        var scores = [Float](repeating: 0, count: 5)
-        var acc = [Float](repeating: 1, count: 64), accRef = acc
-        m.withUnsafeBufferPointer { mp in
-            VectorOps.dotRows(q, matrix: mp.baseAddress!, rowStride: 80, rowCount: 5, count: 64, scale: 0.125, out: &scores, level: level)
-            VectorOps.accumulateRows(weights: w, matrix: mp.baseAddress!, rowStride: 80, rowCount: 5, count: 64, into: &acc, level: level)
-            for r in 0..<5 {
-                let want = 0.125 * VectorOps.Reference.dot(q, mp.baseAddress! + 80 * r, count: 64)
-                #expect(abs(scores[r] - want) <= 1e-4, "dotRows row \(r)")
-                VectorOps.Reference.axpy(w[r], mp.baseAddress! + 80 * r, into: &accRef, count: 64)
+        // Rows of a strided matrix (a cache): 9 rows of n with stride n + 13, n on both sides of the 64-wide
+        // register path and the 32/64-column chunks.
+        for n in [1, 7, 16, 17, 63, 64, 65, 100, 130] {
+            let stride = n + 13, rows = 9
+            let m = randomFloats(rows * stride, &rng), q = randomFloats(n, &rng), w = randomFloats(rows, &rng)
+            var scores = [Float](repeating: 0, count: rows)
+            var acc = [Float](repeating: 1, count: n), accRef = acc
+            m.withUnsafeBufferPointer { mp in
+                VectorOps.dotRows(q, matrix: mp.baseAddress!, rowStride: stride, rowCount: rows, count: n, scale: 0.125,
+                                  out: &scores, level: level)
+                VectorOps.accumulateRows(weights: w, matrix: mp.baseAddress!, rowStride: stride, rowCount: rows, count: n,
+                                         into: &acc, level: level)
+                for r in 0..<rows {
+                    let want = 0.125 * VectorOps.Reference.dot(q, mp.baseAddress! + stride * r, count: n)
+                    #expect(abs(scores[r] - want) <= 1e-5 * Float(n) + 1e-6, "dotRows n=\(n) row \(r)")
+                    VectorOps.Reference.axpy(w[r], mp.baseAddress! + stride * r, into: &accRef, count: n)
+                }
             }
+            #expect(zip(acc, accRef).allSatisfy { abs($0 - $1) <= 1e-5 * (abs($1) + 1) }, "accumulateRows n=\(n)")
         }
-        #expect(zip(acc, accRef).allSatisfy { abs($0 - $1) <= 1e-5 * (abs($1) + 1) })
     }
 
     @Test(arguments: KernelLevel.available)
