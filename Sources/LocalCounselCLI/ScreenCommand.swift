@@ -6,7 +6,7 @@ import LocalCounsel
 ///
 /// Input lines are `{"id": …, "text": …}`; output lines are `{"id": …, "verdict": "crisis"|"ok", "category": …|null,
 /// "reason": …}` plus `language`, `needs_clarification` and `in_progress`. A line that is not such an object gets
-/// `{"id": …|null, "error": …}` and the run goes on. Message text is never echoed.
+/// `{"id": …|null, "error": …}` and the run goes on; blank lines are skipped. Message text is never echoed.
 struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
@@ -29,14 +29,9 @@ struct ScreenCommand: ParsableCommand {
     }
 
     func run() throws {
-        let screen: CrisisScreen
-        do {
-            screen = try policy.map { try CrisisScreen(policyDirectory: URL(fileURLWithPath: $0)) } ?? CrisisScreen.bundled()
-        } catch {
-            // Fail closed: without a valid policy nothing is screened, so no line is reported as "ok".
-            FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
-            throw ExitCode(1)
-        }
+        // Fail closed: a policy that does not load is a one-line error (exit 1) before any line is reported "ok".
+        let screen = try policy.map { try CrisisScreen(policyDirectory: URL(fileURLWithPath: $0)) }
+            ?? CrisisScreen.bundled()
         screenInputs(with: screen)
     }
 

@@ -59,12 +59,17 @@ public struct CrisisScreen: Sendable {
     /// Screens one user message. Never throws and never keeps the text.
     public func screen(_ text: String) -> ScreenVerdict {
         let base = TextNormalizer.tokens(text)
+        // Topic words ("suicide", "self harm") are judged only by the language the message is written in: its
+        // guards know the framing ("en la novela ...", "log self harm kyun karte hain?").
+        let markers = languages.map { $0.markerCount(base) }
+        let topMarkers = markers.max() ?? 0
         var best: (finding: LanguageScreen.Finding, language: String)? = nil
         var clarify = true
         var inProgress = false
         var any = false
-        for language in languages {
+        for (k, language) in languages.enumerated() {
             for finding in language.findings(in: language.stream(for: base)) {
+                if finding.flags.contains(.weak), markers[k] < topMarkers || (markers[k] == 0 && topMarkers > 0) { continue }
                 any = true
                 if !finding.flags.contains(.ask) { clarify = false }
                 if finding.flags.contains(.now) || finding.category == .medicalEmergency { inProgress = true }

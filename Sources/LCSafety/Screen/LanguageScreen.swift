@@ -14,9 +14,13 @@ struct LanguageScreen: Sendable {
     private let vocabulary: [String: Int32]
     private let knownWords: Set<String>
     private let rewrites: [String: [String]]
+    private let elisions: Set<String>
+    private let clitics: [String: [String]]
+    private let rewrittenWords: Set<String>
     private let corrector: TypoCorrector
     private let markerWords: Set<String>
     private let negationIds: Set<Int32>
+    private let negationAfterIds: Set<Int32>
     private let sentenceStartId: Int32
     private let crisis: RuleSet
     private let idioms: RuleSet
@@ -39,14 +43,19 @@ struct LanguageScreen: Sendable {
             if case .crisis = rule.role { rule.node.collectWords(into: &crisisWords) }
         }
         words.formUnion(file.negations)
+        words.formUnion(file.negationsAfter)
         var vocabulary: [String: Int32] = [:]
         for word in words.sorted() { vocabulary[word] = Int32(vocabulary.count) }
         self.vocabulary = vocabulary
         knownWords = words.union(file.markerWords).union(file.rewrites.values.joined())
         rewrites = file.rewrites
+        elisions = file.elisions
+        clitics = file.clitics
+        rewrittenWords = Set(file.rewrites.keys)
         corrector = TypoCorrector(targets: crisisWords)
         markerWords = file.markerWords
         negationIds = Set(file.negations.compactMap { vocabulary[$0] })
+        negationAfterIds = Set(file.negationsAfter.compactMap { vocabulary[$0] })
         sentenceStartId = vocabulary[TextNormalizer.sentenceStart] ?? -1
 
         func compile(_ keep: (ScreenRuleRole) -> Bool) -> RuleSet {
@@ -74,30 +83,67 @@ struct LanguageScreen: Sendable {
     /// The message as this language sees it: spaced letters joined, rewrites applied, typos repaired, ids looked up.
     func stream(for base: [String]) -> TokenStream {
         var texts: [String] = []
+        var pauses: [Bool] = []
         texts.reserveCapacity(base.count + 8)
+        var pending = false
         var index = 0
+        func append(_ token: String) {
+            texts.append(token)
+            pauses.append(pending)
+            pending = false
+        }
         while index < base.count {
+            if base[index] == TextNormalizer.pause {
+                pending = true
+                index += 1
+                continue
+            }
             // "k i l l  m y s e l f": three or more single letters in a row are one hidden word or more.
             var end = index
             while end < base.count, base[end].count == 1, base[end].first?.isLetter == true { end += 1 }
             if end - index >= 3 {
                 let joined = TextNormalizer.finish(base[index..<end].joined()) ?? ""
-                texts.append(contentsOf: segment(joined))
+                segment(joined).forEach(append)
                 index = end
                 continue
             }
+            func add(_ token: String) {
+                if let replacement = rewrites[token] {
+                    replacement.forEach(append)
+                } else if let fixed = corrector.correct(token, known: knownWords) {
+                    append(fixed)
+                } else {
+                    append(token)
+                }
+            }
             let token = base[index]
-            if let replacement = rewrites[token] {
-                texts.append(contentsOf: replacement)
-            } else if let fixed = corrector.correct(token, known: knownWords) {
-                texts.append(fixed)
+            if token.utf8.contains(0x27) {
+                Self.apostrophes(token, elisions: elisions, clitics: clitics, rewritten: rewrittenWords).forEach(add)
             } else {
-                texts.append(token)
+                add(token)
             }
             index += 1
         }
         let ids = texts.map { vocabulary[$0] ?? -1 }
-        return TokenStream(texts: texts, ids: ids, sentenceStartId: sentenceStartId)
+        return TokenStream(texts: texts, ids: ids, pauseBefore: pauses, sentenceStartId: sentenceStartId)
+    }
+
+    /// Resolves apostrophes inside a word: a declared clitic ending is split off and expanded (`life's` →
+    /// `life is`), a declared elided prefix is split off (`j'ai` → `j`, `ai`), any other apostrophe is dropped
+    /// (`don't` → `dont`), so a word typed with or without its apostrophe meets the same rule.
+    static func apostrophes(_ token: String, elisions: Set<String>, clitics: [String: [String]] = [:],
+                            rewritten: Set<String> = []) -> [String] {
+        guard token.contains("'") else { return [token] }
+        let parts = token.split(separator: "'").map(String.init)
+        let joined = TextNormalizer.collapse(parts.joined())
+        if rewritten.contains(joined) { return [joined] }                 // "it's" → "its" → rewrite "it is"
+        if parts.count == 2, let expansion = clitics[parts[1]] {
+            return [TextNormalizer.collapse(parts[0])] + expansion       // "life's" → "life is", "i'm" → "i am"
+        }
+        if parts.count >= 2, elisions.contains(parts[0]) {
+            return [parts[0], TextNormalizer.collapse(parts.dropFirst().joined())]
+        }
+        return [TextNormalizer.collapse(parts.joined())]
     }
 
     /// Splits a run of joined letters into known words, longest first; what cannot be split stays whole.
@@ -128,28 +174,42 @@ struct LanguageScreen: Sendable {
         if hits.isEmpty { return [] }
 
         // Clause numbers: a new clause at every sentence start and at every boundary phrase.
-        let boundaryStarts = Set(boundaries.matches(in: stream).map(\.start))
+        // A comma followed by "I ..." also starts one ("this course, I want to die").
+        let selfMatches = selfSubjects.matches(in: stream)
+        var boundaryStarts = Set(boundaries.matches(in: stream).map(\.start))
+        for match in selfMatches where stream.pauseBefore[match.start] { boundaryStarts.insert(match.start) }
         var clause = [Int](repeating: 0, count: stream.count)    // Shape: (tokens).
         var current = 0
         for p in 0..<stream.count {
             if stream.ids[p] == sentenceStartId || boundaryStarts.contains(p) { current += 1 }
             clause[p] = current
         }
+        let otherMatches = otherSubjects.matches(in: stream)
+        // "mi amigo", "my friend": the possessive inside a phrase naming someone else is not the writer.
+        let selfClauses = Set(selfMatches.filter { match in
+            !otherMatches.contains { $0.start <= match.start && match.end <= $0.end }
+        }.map { clause[$0.start] })
         let idiomSpans = idioms.matches(in: stream)
         let contextClauses = Set(contexts.matches(in: stream).map { clause[$0.start] })
         let questionClauses = Set(questions.matches(in: stream).map { clause[$0.start] })
         let breakerSpans = breakers.matches(in: stream)
-        let subjects = selfSubjects.matches(in: stream).map { ($0, false) }
-            + otherSubjects.matches(in: stream).map { ($0, true) }
+        let subjects = selfMatches.map { ($0, false) }
+            + otherMatches.map { ($0, true) }
 
         var out: [Finding] = []
         for hit in hits {
             let rule = crisis.rules[hit.rule]
             guard case .crisis(var category) = rule.role else { continue }
             if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
-            if !rule.flags.contains(.noNegation), negated(before: hit.start, stream, breakerSpans) { continue }
+            if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans, clause) { continue }
             if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
-            if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]) { continue }
+            // A general question about a topic word is not a crisis; one about the writer's own state may be
+            // ("are my suicidal thoughts serious?"), so a nearby first-person subject keeps it.
+            if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]),
+               !selfClauses.contains(clause[hit.start]) || Self.nearestSubject(before: hit.start, subjects, stream) != false {
+                continue
+            }
+            if rule.flags.contains(.mine), Self.nearestSubject(before: hit.start, subjects, stream) != false { continue }
             if !rule.flags.contains(.selfSubject), Self.resolvable.contains(category),
                Self.subjectIsOther(before: hit.start, subjects, stream) {
                 category = .thirdParty
@@ -164,21 +224,37 @@ struct LanguageScreen: Sendable {
         .suicidalIdeation, .suicidePlan, .selfHarm, .medicalEmergency, .commandHallucinations, .harmToOthers,
     ]
 
-    /// A negation word in the three tokens before `start` (same sentence) that is not part of a breaker phrase.
-    private func negated(before start: Int, _ stream: TokenStream, _ breakerSpans: [RuleSet.Match]) -> Bool {
-        var q = start - 1
-        while q >= 0, q >= start - 3, stream.ids[q] != sentenceStartId {
-            if negationIds.contains(stream.ids[q]),
-               !breakerSpans.contains(where: { $0.start <= q && q < $0.end }) {
-                return true
-            }
+    /// A negation word in the five tokens before the match (same clause, no pause between) or inside it where
+    /// the pattern does not name it, and not part of a breaker phrase ("can't stop", "not okay").
+    private func negated(_ hit: RuleSet.Match, _ literals: Set<Int32>, _ stream: TokenStream,
+                         _ breakerSpans: [RuleSet.Match], _ clause: [Int]) -> Bool {
+        func negates(_ q: Int) -> Bool {
+            negationIds.contains(stream.ids[q]) && !breakerSpans.contains(where: { $0.start <= q && q < $0.end })
+        }
+        for q in hit.start..<hit.end where !literals.contains(stream.ids[q]) && negates(q) { return true }
+        var q = hit.start - 1
+        while q >= 0, q >= hit.start - 5, clause[q] == clause[hit.start], !stream.pauseBefore[q + 1] {
+            if negates(q) { return true }
             q -= 1
+        }
+        // Languages that negate after the verb ("khayal nahi aate").
+        q = hit.end
+        while q < stream.count, q < hit.end + 3, clause[q] == clause[hit.start], !stream.pauseBefore[q] {
+            if negationAfterIds.contains(stream.ids[q]),
+               !breakerSpans.contains(where: { $0.start <= q && q < $0.end }) { return true }
+            q += 1
         }
         return false
     }
 
     /// The nearest subject phrase before `start` in the same sentence (within ten tokens) names someone else.
     private static func subjectIsOther(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool {
+        nearestSubject(before: start, subjects, stream) ?? false
+    }
+
+    /// Whether the nearest subject phrase before `start` (same sentence, within ten tokens) is someone else
+    /// (true), the writer (false), or there is none (nil).
+    private static func nearestSubject(before start: Int, _ subjects: [(RuleSet.Match, Bool)], _ stream: TokenStream) -> Bool? {
         var best: (end: Int, other: Bool)? = nil
         for (match, other) in subjects where match.end <= start + 1 && match.start < start && start - match.end <= 10 {
             var crossesSentence = false
@@ -187,6 +263,6 @@ struct LanguageScreen: Sendable {
             if crossesSentence { continue }
             if best == nil || match.end > best!.end || (match.end == best!.end && other) { best = (match.end, other) }
         }
-        return best?.other ?? false
+        return best?.other
     }
 }

@@ -3,9 +3,10 @@
 struct PatternProgram: Sendable {
     enum Test: Sendable, Equatable {
         case id(Int32)
+        case oneOf(Set<Int32>)      // an alternation of single words, tested with one hash probe
         case prefix(String)
         case any
-        case number
+        case number(PatternNode.NumberKind)
     }
 
     enum Instruction: Sendable {
@@ -17,6 +18,10 @@ struct PatternProgram: Sendable {
 
     let instructions: [Instruction]
 
+    /// Ids of the words the pattern itself names: a negation word among them is part of the phrase, not a
+    /// negation of it ("do not want to live").
+    let literalIds: Set<Int32>
+
     /// Token ids that can start a match, or nil when the first token is not a plain word (prefix, any, number).
     let firstIds: Set<Int32>?
 
@@ -27,27 +32,34 @@ struct PatternProgram: Sendable {
         code.append(.match)
         instructions = code
         firstIds = Self.firstIds(code)
+        literalIds = code.reduce(into: Set<Int32>()) { ids, instruction in
+            if case .token(.id(let id)) = instruction { ids.insert(id) }
+            if case .token(.oneOf(let set)) = instruction { ids.formUnion(set) }
+        }
     }
 
     private static func emit(_ node: PatternNode, into code: inout [Instruction], intern: (String) -> Int32) {
         switch node {
         case .sequence(let items):
             for item in items { emit(item, into: &code, intern: intern) }
-        case .alternatives(let options):
-            var jumpsToEnd: [Int] = []
-            for (k, option) in options.enumerated() {
-                if k < options.count - 1 {
-                    let split = code.count
-                    code.append(.split(split + 1, -1))
-                    emit(option, into: &code, intern: intern)
-                    jumpsToEnd.append(code.count)
-                    code.append(.jump(-1))
-                    code[split] = .split(split + 1, code.count)
-                } else {
-                    emit(option, into: &code, intern: intern)
-                }
+        case .alternatives(let all):
+            // Single-word options collapse into one set test; the rest stay as real alternatives.
+            var words: Set<Int32> = []
+            var options: [PatternNode] = []
+            for option in all {
+                if case .word(let word) = option { words.insert(intern(word)) } else { options.append(option) }
             }
-            for j in jumpsToEnd { code[j] = .jump(code.count) }
+            if !words.isEmpty {
+                let test: Test = words.count == 1 ? .id(words.first!) : .oneOf(words)
+                if options.isEmpty {
+                    code.append(.token(test))
+                    return
+                }
+                options.insert(.sequence([]), at: 0)
+                emitAlternatives(options, firstTest: test, into: &code, intern: intern)
+                return
+            }
+            emitAlternatives(options, firstTest: nil, into: &code, intern: intern)
         case .optional(let item):
             let split = code.count
             code.append(.split(split + 1, -1))
@@ -65,8 +77,25 @@ struct PatternProgram: Sendable {
         case .word(let word): code.append(.token(.id(intern(word))))
         case .prefix(let stem): code.append(.token(.prefix(stem)))
         case .anyToken: code.append(.token(.any))
-        case .number: code.append(.token(.number))
+        case .number(let kind): code.append(.token(.number(kind)))
         }
+    }
+
+    /// Emits `options` as a chain of splits; when `firstTest` is set, the first option is that single-token test.
+    private static func emitAlternatives(_ options: [PatternNode], firstTest: Test?, into code: inout [Instruction],
+                                         intern: (String) -> Int32) {
+        var jumpsToEnd: [Int] = []
+        for (k, option) in options.enumerated() {
+            let split = code.count
+            if k < options.count - 1 { code.append(.split(split + 1, -1)) }
+            if k == 0, let firstTest { code.append(.token(firstTest)) } else { emit(option, into: &code, intern: intern) }
+            if k < options.count - 1 {
+                jumpsToEnd.append(code.count)
+                code.append(.jump(-1))
+                code[split] = .split(split + 1, code.count)
+            }
+        }
+        for j in jumpsToEnd { code[j] = .jump(code.count) }
     }
 
     private static func firstIds(_ code: [Instruction]) -> Set<Int32>? {
@@ -77,6 +106,7 @@ struct PatternProgram: Sendable {
             guard seen.insert(pc).inserted else { continue }
             switch code[pc] {
             case .token(.id(let id)): ids.insert(id)
+            case .token(.oneOf(let set)): ids.formUnion(set)
             case .token: return nil
             case .split(let a, let b): pending.append(a); pending.append(b)
             case .jump(let t): pending.append(t)
@@ -86,9 +116,11 @@ struct PatternProgram: Sendable {
         return ids
     }
 
-    /// Runs the program at `start`; returns the end (exclusive) of the first match found, or nil.
-    func match(_ stream: TokenStream, at start: Int) -> Int? {
-        var stack: [(pc: Int, pos: Int)] = [(0, start)]
+    /// Runs the program at `start`; returns the end (exclusive) of the first match found, or nil. `stack` is
+    /// scratch space the caller reuses across calls.
+    func match(_ stream: TokenStream, at start: Int, stack: inout [(pc: Int, pos: Int)]) -> Int? {
+        stack.removeAll(keepingCapacity: true)
+        stack.append((0, start))
         var steps = 0
         while let (startPC, startPos) = stack.popLast() {
             var pc = startPC
@@ -125,6 +157,8 @@ struct TokenStream: Sendable {
     let texts: [String]
     /// Vocabulary id per token, -1 for words no rule mentions. Shape: (tokens).
     let ids: [Int32]
+    /// True where a pause (comma, colon, dash) came just before the token. Shape: (tokens).
+    let pauseBefore: [Bool]
     /// Id of the `<s>` marker in this vocabulary.
     let sentenceStartId: Int32
 
@@ -133,9 +167,16 @@ struct TokenStream: Sendable {
     func passes(_ test: PatternProgram.Test, at pos: Int) -> Bool {
         switch test {
         case .id(let id): return ids[pos] == id
+        case .oneOf(let set): return set.contains(ids[pos])
         case .any: return ids[pos] != sentenceStartId
         case .prefix(let stem): return ids[pos] != sentenceStartId && texts[pos].hasPrefix(stem)
-        case .number: return texts[pos].first?.isNumber == true && texts[pos].allSatisfy(\.isNumber)
+        case .number(let kind):
+            guard let value = Int(texts[pos]) else { return false }
+            switch kind {
+            case .any: return true
+            case .atLeastTen: return value >= 10
+            case .year: return texts[pos].count == 4 && (1900...2099).contains(value)
+            }
         }
     }
 }

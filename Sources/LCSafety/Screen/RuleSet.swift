@@ -31,14 +31,20 @@ struct RuleSet: Sendable {
     /// Every match at every start position (one per rule and start: the first the program finds).
     func matches(in stream: TokenStream) -> [Match] {
         var found: [Match] = []
+        var stack: [(pc: Int, pos: Int)] = []
+        stack.reserveCapacity(64)
         for start in 0..<stream.count {
             if let candidates = index[stream.ids[start]] {
                 for k in candidates {
-                    if let end = rules[k].program.match(stream, at: start) { found.append(Match(rule: k, start: start, end: end)) }
+                    if let end = rules[k].program.match(stream, at: start, stack: &stack) {
+                        found.append(Match(rule: k, start: start, end: end))
+                    }
                 }
             }
             for k in unindexed {
-                if let end = rules[k].program.match(stream, at: start) { found.append(Match(rule: k, start: start, end: end)) }
+                if let end = rules[k].program.match(stream, at: start, stack: &stack) {
+                    found.append(Match(rule: k, start: start, end: end))
+                }
             }
         }
         return found

@@ -5,9 +5,9 @@
 ///   `word`          one token (a word that normalises to several tokens matches them in order)
 ///   `word*`         any token starting with `word`
 ///   `(a|b c|)`      alternatives, each a sequence; an empty alternative makes the group optional
-///   `?item`         optional item
+///   `?item`         optional item; `(group)?` too
 ///   `..N`           a gap of 0...N tokens (N ≤ 12), never crossing a sentence start
-///   `_`             exactly one token; `#` one number
+///   `_`             exactly one token; `#` one number; `##` a number ≥ 10; `#year` a year (1900–2099)
 ///   `$NAME`         a macro defined with `@define NAME = pattern`
 ///   `<s>`           a sentence start; `<?>` the end of a question
 /// Regular expressions are deliberately not used: a clinic can read and edit these, and matching stays linear
@@ -20,7 +20,10 @@ indirect enum PatternNode: Sendable {
     case word(String)
     case prefix(String)
     case anyToken
-    case number
+    case number(NumberKind)
+
+    /// Which numbers a `#` item accepts.
+    enum NumberKind: Sendable { case any, atLeastTen, year }
 
     /// The fewest tokens this node can match; a rule must match at least one.
     var minimumLength: Int {
@@ -64,14 +67,17 @@ struct PatternParser {
     private func lex(_ text: String) -> [String] {
         var out: [String] = []
         var current = ""
+        var previous: Character = " "
         for c in text {
+            defer { previous = c }
             if c == "(" || c == ")" || c == "|" {
                 if !current.isEmpty { out.append(current); current = "" }
                 out.append(String(c))
             } else if c == " " || c == "\t" {
                 if !current.isEmpty { out.append(current); current = "" }
             } else if c == "?" && current.isEmpty {
-                out.append("?")
+                // Directly after ")" a "?" makes the group optional: "(the )?"; elsewhere it prefixes an item.
+                out.append(out.last == ")" && previous == ")" ? "?post" : "?")
             } else {
                 current.append(c)
             }
@@ -92,7 +98,13 @@ struct PatternParser {
     private func parseSequence(_ lexemes: inout ArraySlice<String>) throws(PatternSyntaxError) -> PatternNode {
         var items: [PatternNode] = []
         while let next = lexemes.first, next != "|", next != ")" {
-            items.append(try parseItem(&lexemes))
+            let item = try parseItem(&lexemes)
+            if lexemes.first == "?post" {
+                lexemes.removeFirst()
+                items.append(.optional(item))
+            } else {
+                items.append(item)
+            }
         }
         return items.count == 1 ? items[0] : .sequence(items)
     }
@@ -111,10 +123,16 @@ struct PatternParser {
             return inner
         case ")":
             throw PatternSyntaxError("unbalanced ')'")
+        case "?post":
+            throw PatternSyntaxError("'?' after nothing to make optional")
         case "_":
             return .anyToken
         case "#":
-            return .number
+            return .number(.any)
+        case "##":
+            return .number(.atLeastTen)
+        case "#year":
+            return .number(.year)
         case TextNormalizer.sentenceStart, TextNormalizer.questionMark:
             return .word(lexeme)
         default:

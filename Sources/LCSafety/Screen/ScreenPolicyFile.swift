@@ -5,12 +5,18 @@ import Foundation
 /// Format, one directive or rule per line, `#` starts a comment:
 ///   `@lang en`                       required first directive; must match the file name
 ///   `@words the and you`             words that mark the language (to name the language of a verdict)
-///   `@negation not never dont`       words that negate a crisis phrase starting up to three tokens later
+///   `@negation not never dont`       words that negate a crisis phrase starting up to five tokens later
+///   `@negation-after nahi`           words that negate a crisis phrase ending up to three tokens before
+///   `@clitic m = am`                 an ending split off at an apostrophe and expanded (`i'm` → `i am`); an
+///                                    empty expansion drops it (`@clitic s =`: `mom's` → `mom`); a word whose
+///                                    apostrophe-free form is a rewrite (`it's` → `its` → `it is`) is rewritten instead
+///   `@elision j m t s l d n c qu`    prefixes split off at an apostrophe (`j'ai` → `j ai`); other apostrophes
+///                                    are dropped (`don't` → `dont`)
 ///   `@rewrite wanna = want to`       token rewrites applied to text and rules alike (slang, contractions)
 ///   `@define SELF = (myself|my self)` a macro for `$SELF`
 ///   `@crisis suicidal_ideation`      starts a section of crisis rules of that category
 ///   `@idiom` `@context` `@question` `@breaker` `@boundary` `@subject-self` `@subject-other`  guard sections
-///   `<id> [flags] : <pattern>`       a rule; flags: `!` `now` `ask` `weak` `self` `noneg` (crisis rules only)
+///   `<id> [flags] : <pattern>`       a rule; flags: `!` `now` `ask` `weak` `self` `noneg` `mine` (crisis rules only)
 struct ScreenPolicyFile: Sendable {
     struct RawRule: Sendable {
         let line: Int
@@ -21,9 +27,12 @@ struct ScreenPolicyFile: Sendable {
     }
 
     let language: String
+    let elisions: Set<String>
     let markerWords: Set<String>
     let negations: Set<String>
+    let negationsAfter: Set<String>
     let rewrites: [String: [String]]
+    let clitics: [String: [String]]
     let rules: [RawRule]
 
     /// Parses `text`, the content of `file` (a name relative to the policy folder, used in errors).
@@ -43,7 +52,26 @@ struct ScreenPolicyFile: Sendable {
         var language: String?
         var markers: Set<String> = []
         var negationWords: [String] = []
+        var negationAfterWords: [String] = []
         var rewrites: [String: [String]] = [:]
+        var elisions: Set<String> = []
+        var clitics: [String: [String]] = [:]
+        for (number, line) in lines where line.hasPrefix("@") {
+            let (directive, rest) = Self.splitDirective(line)
+            if directive == "@elision" {
+                for w in rest.split(separator: " ") { elisions.formUnion(Self.baseWords(String(w), elisions: [])) }
+                guard !rest.isEmpty else { throw invalid(number, "@elision", "needs at least one word") }
+            } else if directive == "@clitic" {
+                let parts = rest.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                let from = parts.first.map { Self.baseWords($0, elisions: []) } ?? []
+                let to = parts.count == 2 ? Self.baseWords(parts[1], elisions: []) : []
+                guard parts.count == 2, from.count == 1 else {
+                    throw invalid(number, "@clitic", "expected 'ending = words' (words may be empty), e.g. '@clitic m = am'")
+                }
+                clitics[from[0]] = to
+            }
+        }
         for (number, line) in lines where line.hasPrefix("@") {
             let (directive, rest) = Self.splitDirective(line)
             switch directive {
@@ -51,17 +79,21 @@ struct ScreenPolicyFile: Sendable {
                 guard language == nil else { throw invalid(number, "@lang", "declared twice") }
                 guard !rest.isEmpty, !rest.contains(" ") else { throw invalid(number, "@lang", "needs one code") }
                 language = rest
+            case "@elision", "@clitic":
+                continue
             case "@words":
-                for w in rest.split(separator: " ") { markers.formUnion(Self.baseWords(String(w))) }
+                for w in rest.split(separator: " ") { markers.formUnion(Self.baseWords(String(w), elisions: elisions)) }
             case "@negation":
                 negationWords.append(contentsOf: rest.split(separator: " ").map(String.init))
+            case "@negation-after":
+                negationAfterWords.append(contentsOf: rest.split(separator: " ").map(String.init))
             case "@rewrite":
                 let parts = rest.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                     throw invalid(number, "@rewrite", "expected 'word = replacement words'")
                 }
-                let from = Self.baseWords(parts[0])
-                let to = Self.baseWords(parts[1])
+                let from = Self.baseWords(parts[0], elisions: elisions)
+                let to = Self.baseWords(parts[1], elisions: elisions)
                 guard from.count == 1, !to.isEmpty else {
                     throw invalid(number, "@rewrite \(parts[0])", "the left side must be exactly one word")
                 }
@@ -77,10 +109,15 @@ struct ScreenPolicyFile: Sendable {
             throw invalid(lines.first?.0 ?? 1, "@lang \(language)", "does not match the file name '\(expected)'")
         }
         let table = rewrites
+        let elided = elisions
+        let cliticTable = clitics
+        let rewrittenWords = Set(rewrites.keys)
         let normalise: (String) -> [String] = { word in
-            Self.baseWords(word).flatMap { table[$0] ?? [$0] }
+            Self.baseWords(word, elisions: elided, clitics: cliticTable, rewritten: rewrittenWords)
+                .flatMap { table[$0] ?? [$0] }
         }
         let negations = Set(negationWords.flatMap(normalise))
+        let negationsAfter = Set(negationAfterWords.flatMap(normalise))
 
         // Pass 2: macros and rules, in order, so a macro is defined before use.
         var macros: [String: PatternNode] = [:]
@@ -91,7 +128,7 @@ struct ScreenPolicyFile: Sendable {
             if line.hasPrefix("@") {
                 let (directive, rest) = Self.splitDirective(line)
                 switch directive {
-                case "@lang", "@words", "@negation", "@rewrite":
+                case "@lang", "@words", "@negation", "@negation-after", "@rewrite", "@elision", "@clitic":
                     continue
                 case "@define":
                     let parts = rest.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -148,15 +185,21 @@ struct ScreenPolicyFile: Sendable {
         }
 
         self.language = language
+        self.elisions = elisions
+        self.clitics = clitics
         self.markerWords = markers
         self.negations = negations
+        self.negationsAfter = negationsAfter
         self.rewrites = rewrites
         self.rules = rules
     }
 
-    /// Words as the text normaliser produces them, without sentence markers.
-    static func baseWords(_ text: String) -> [String] {
-        TextNormalizer.tokens(text).filter { $0 != TextNormalizer.sentenceStart && $0 != TextNormalizer.questionMark }
+    /// Words as the text normaliser and a language with these elisions produce them, without markers.
+    static func baseWords(_ text: String, elisions: Set<String>, clitics: [String: [String]] = [:],
+                          rewritten: Set<String> = []) -> [String] {
+        TextNormalizer.tokens(text).filter {
+            $0 != TextNormalizer.sentenceStart && $0 != TextNormalizer.questionMark && $0 != TextNormalizer.pause
+        }.flatMap { LanguageScreen.apostrophes($0, elisions: elisions, clitics: clitics, rewritten: rewritten) }
     }
 
     private static func splitDirective(_ line: String) -> (String, String) {
@@ -164,20 +207,26 @@ struct ScreenPolicyFile: Sendable {
         return (String(line[..<space]), line[space...].trimmingCharacters(in: .whitespaces))
     }
 
-    /// Where a comment starts: a `#` at the line start or after a space, unless it stands alone as the number
-    /// wildcard (followed by a space, `)`, `|` or the end of a pattern).
+    /// Where a comment starts: at a `#` that begins the line or follows a space, unless (after a rule's or
+    /// macro's `:`/`=`) it is a number wildcard item: `#`, `##` or `#year`, standing alone or inside `( | )`.
     private static func commentStart(_ line: String) -> String.Index? {
-        var index = line.startIndex
-        while index < line.endIndex {
-            if line[index] == "#" {
-                let next = line.index(after: index)
-                let before = index == line.startIndex ? " " : line[line.index(before: index)]
-                let after: Character = next < line.endIndex ? line[next] : "\n"
-                let wildcard = (before == " " || before == "(" || before == "|") && (after == " " || after == ")" || after == "|")
-                    && line[..<index].contains(":")
-                if !wildcard { return index }
+        let chars = Array(line)
+        var inPattern = false
+        var k = 0
+        while k < chars.count {
+            let c = chars[k]
+            if c == ":" || c == "=" { inPattern = true }
+            if c == "#" {
+                let before: Character = k == 0 ? " " : chars[k - 1]
+                var end = k
+                while end < chars.count, !" )|(".contains(chars[end]) { end += 1 }
+                let item = String(chars[k..<end])
+                let wildcard = inPattern && " (|?".contains(before) && ["#", "##", "#year"].contains(item)
+                if !wildcard { return line.index(line.startIndex, offsetBy: k) }
+                k = end
+                continue
             }
-            index = line.index(after: index)
+            k += 1
         }
         return nil
     }

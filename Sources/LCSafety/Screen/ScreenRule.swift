@@ -49,6 +49,8 @@ struct ScreenRuleFlags: OptionSet, Sendable {
     static let selfSubject = ScreenRuleFlags(rawValue: 1 << 4)
     /// `noneg`: the pattern carries its own negation; no negation look-back.
     static let noNegation = ScreenRuleFlags(rawValue: 1 << 5)
+    /// `mine`: survives only when the nearest subject before it is the writer ("I ... die", not "the plant ... die").
+    static let mine = ScreenRuleFlags(rawValue: 1 << 6)
 
     static func named(_ name: String) -> ScreenRuleFlags? {
         switch name {
@@ -58,6 +60,7 @@ struct ScreenRuleFlags: OptionSet, Sendable {
         case "weak": return .weak
         case "self": return .selfSubject
         case "noneg": return .noNegation
+        case "mine": return .mine
         default: return nil
         }
     }

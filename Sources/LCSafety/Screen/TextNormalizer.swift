@@ -3,7 +3,8 @@ import Foundation
 /// Language-independent first pass over a message: the same text written many ways becomes one token stream.
 ///
 /// Folding: Unicode compatibility decomposition with diacritics dropped (`é` → `e`, full-width → ASCII), lower
-/// case, `ß` → `ss`; curly and missing apostrophes become the same token (`I’m`, `I'm`, `Im` → `im`); leetspeak
+/// case, `ß` → `ss`; curly apostrophes become `'` (each language then joins `I'm` → `im` or splits an elision
+/// `j'ai` → `j ai`, see `LanguageScreen.apostrophes`); leetspeak
 /// inside words (`k1ll`, `su1c1d3`); runs of a repeated letter collapse to one (`dieeee` → `die`, and `kill` →
 /// `kil` on both the text and the policy side, so elongation never matters). Sentence starts become the marker
 /// token `<s>`, a sentence ending in a question mark adds `<?>`. A sentence of fewer than three words is merged
@@ -15,6 +16,8 @@ enum TextNormalizer {
     static let sentenceStart = "<s>"
     /// Marks that the preceding sentence ended with a question mark.
     static let questionMark = "<?>"
+    /// Marks a pause inside a sentence (comma, colon, dash, bracket): negation does not reach across it.
+    static let pause = "<,>"
 
     /// Characters that stand for letters inside a word that also has letters.
     private static let leet: [Character: Character] = [
@@ -38,13 +41,35 @@ enum TextNormalizer {
             current = []
         }
 
-        let scalars = Array(text.decomposedStringWithCompatibilityMapping.unicodeScalars)
+        // ASCII is handled directly; anything else is decomposed one scalar at a time (compatibility mapping,
+        // so "ﬁ" → "fi", full-width → ASCII) and its combining marks dropped.
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                scalars.append(scalar)
+            } else {
+                scalars.append(contentsOf: String(scalar).decomposedStringWithCompatibilityMapping.unicodeScalars)
+            }
+        }
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             index += 1
-            let props = scalar.properties
-            if props.generalCategory == .nonspacingMark || props.generalCategory == .enclosingMark { continue }
+            if scalar.isASCII {
+                let v = scalar.value
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) {
+                    word.unicodeScalars.append(scalar)
+                    continue
+                }
+                if v >= 0x41 && v <= 0x5A {
+                    word.unicodeScalars.append(Unicode.Scalar(v + 0x20)!)
+                    continue
+                }
+            } else {
+                let category = scalar.properties.generalCategory
+                if category == .nonspacingMark || category == .enclosingMark { continue }
+            }
             switch scalar {
             case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}":
                 if !word.isEmpty { word.append("'") }       // kept until `finish`, so "don't" stays one word
@@ -67,9 +92,18 @@ enum TextNormalizer {
                 }
                 flushWord()
                 continue
+            case ",", ":", "(", ")", "\u{2013}", "\u{2014}":
+                flushWord()
+                if let last = current.last, last != pause { current.append(pause) }
+                continue
             default:
                 break
             }
+            if scalar.isASCII {
+                flushWord()
+                continue
+            }
+            let props = scalar.properties
             if props.isAlphabetic || props.numericType != nil {
                 if scalar == "\u{00DF}" {
                     word.append("ss")
@@ -88,7 +122,7 @@ enum TextNormalizer {
     static func finish(_ raw: String) -> String? {
         var chars = Array(raw)
         while chars.first == "'" { chars.removeFirst() }
-        chars.removeAll { $0 == "'" }
+        while chars.last == "'" { chars.removeLast() }
         if chars.isEmpty { return nil }
         let letters = chars.reduce(0) { $0 + ($1.isLetter ? 1 : 0) }
         if letters >= 2 {
@@ -96,22 +130,29 @@ enum TextNormalizer {
         } else if letters == 0 {
             chars.removeAll { $0 == "@" || $0 == "$" }
         }
+        let out = collapse(String(chars))
+        if out.allSatisfy({ $0 == "*" }) { return nil }
+        return out
+    }
+
+    /// Runs of one repeated character become one ("dieeee" → "die", "kill" → "kil").
+    static func collapse(_ word: String) -> String {
         var out = ""
         var previous: Character? = nil
-        for c in chars where c != previous {
+        for c in word where c != previous {
             out.append(c)
             previous = c
         }
-        if out.allSatisfy({ $0 == "*" }) { return nil }
         return out
     }
 
     /// Joins sentences with `<s>` markers, merging fragments of fewer than three words into a neighbour.
     private static func merged(_ sentences: [[String]]) -> [String] {
+        func wordCount(_ tokens: [String]) -> Int { tokens.filter { $0 != questionMark && $0 != pause }.count }
         var groups: [[String]] = []
         for sentence in sentences {
-            let words = sentence.filter { $0 != questionMark }.count
-            if let last = groups.last, words < 3 || last.filter({ $0 != questionMark }).count < 3 {
+            let words = wordCount(sentence)
+            if let last = groups.last, words < 3 || wordCount(last) < 3 {
                 groups[groups.count - 1].append(contentsOf: sentence)
             } else {
                 groups.append(sentence)

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import LCSafety
+
+/// Measures the crisis screen on the labelled sets. The development set is what the rules were written
+/// against; the held-out set was written before any rule and not used for tuning, so it estimates how the screen
+/// does on messages it has not seen. Held-out-2 to -6 were each written blind and run once (their first-run
+/// figures are in the report), then used for tuning; here they guard against regressions.
+@Suite("Crisis screen accuracy")
+struct ScreenAccuracyTests {
+    @Test("dev set: crisis recall ≥ 0.97 and false alarms ≤ 0.05, every category and language covered")
+    func devSet() throws {
+        let set = try LabelledMessage.load("screen-dev.jsonl")
+        #expect(set.count >= 600)
+        let screen = try CrisisScreen.bundled()
+        let scores = ScreenScores(screen, set)
+        print(scores.table(title: "screen-dev.jsonl (\(set.count) messages)"))
+
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= 0.97)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.05)
+        for category in CrisisCategory.allCases {
+            let pair = try #require(scores.recall["cat:\(category.rawValue)"], "no dev messages for \(category)")
+            #expect(ScreenScores.rate(pair) >= 0.9, "recall for \(category.rawValue)")
+        }
+        for lang in ["en", "es", "fr", "de", "hi-Latn"] {
+            let recall = try #require(scores.recall["lang:\(lang)"])
+            let alarms = try #require(scores.falseAlarms["lang:\(lang)"])
+            #expect(ScreenScores.rate(recall) >= 0.9, "recall for \(lang)")
+            #expect(ScreenScores.rate(alarms) <= 0.1, "false alarms for \(lang)")
+        }
+    }
+
+    @Test("held-out set: figures printed, with a regression floor")
+    func heldOutSet() throws {
+        let set = try LabelledMessage.load("screen-heldout.jsonl")
+        #expect(set.count >= 200)
+        let scores = ScreenScores(try CrisisScreen.bundled(), set)
+        print(scores.table(title: "screen-heldout.jsonl (\(set.count) messages, not used for tuning)"))
+        // A floor below the measured figures: it catches a regression, it is not the target.
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= HeldOutFloor.recall)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= HeldOutFloor.falseAlarms)
+    }
+
+    @Test("later blind sets (held-out-2 to -6): tuned on after their first run, now regression sets",
+          arguments: ["screen-heldout2.jsonl", "screen-heldout3.jsonl", "screen-heldout4.jsonl", "screen-heldout5.jsonl", "screen-heldout6.jsonl"])
+    func laterRounds(name: String) throws {
+        let set = try LabelledMessage.load(name)
+        let scores = ScreenScores(try CrisisScreen.bundled(), set)
+        print(scores.table(title: "\(name) (\(set.count) messages; blind at first run, used for tuning since)"))
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= 0.95)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.05)
+    }
+
+    @Test("mean time per message is printed; bound is generous (timing is a benchmark, not a unit test)")
+    func timePerMessage() throws {
+        let set = try LabelledMessage.load("screen-dev.jsonl") + LabelledMessage.load("screen-heldout.jsonl")
+        let screen = try CrisisScreen.bundled()
+        var crises = 0
+        let rounds = 3
+        // Thread CPU time, so a machine busy with other work does not inflate the figure; wall time beside it.
+        let wallStart = ContinuousClock.now
+        let cpu = Self.threadCPUMicroseconds {
+            for _ in 0..<rounds {
+                for message in set where screen.screen(message.text).isCrisis { crises += 1 }
+            }
+        }
+        let wall = ContinuousClock.now - wallStart
+        let wallMicros = Double(wall.components.seconds) * 1e6 + Double(wall.components.attoseconds) / 1e12
+        let count = Double(set.count * rounds)
+        let longest = set.max { $0.text.count < $1.text.count }!
+        let longCPU = Self.threadCPUMicroseconds { for _ in 0..<50 { _ = screen.screen(longest.text) } } / 50
+        print(String(format: "screen: mean %.1f µs CPU (%.1f µs wall) per message over %d messages × %d; "
+                     + "longest message (%d chars) %.1f µs CPU", cpu / count, wallMicros / count, set.count, rounds,
+                     longest.text.count, longCPU))
+        #expect(crises > 0)
+        #expect(cpu / count < 20_000)       // 20 ms: only catches pathological slowness, even in a debug build
+    }
+
+    /// CPU time this thread spends in `body`, in microseconds.
+    static func threadCPUMicroseconds(_ body: () -> Void) -> Double {
+        var start = timespec()
+        var end = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+        body()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+        return Double(end.tv_sec - start.tv_sec) * 1e6 + Double(end.tv_nsec - start.tv_nsec) / 1e3
+    }
+}
+
+/// Regression floors for the held-out set, set below the figures measured when it was first run (see the report).
+enum HeldOutFloor {
+    static let recall = 0.80
+    static let falseAlarms = 0.10
+}
