@@ -172,6 +172,28 @@ struct OutputPolicyValidationTests {
         #expect(RegexLiteralGate.requiredLiterals(of: "\\bdon\\'t\\b") == ["don't"])
     }
 
+    @Test("with and without the literal pre-filter, every fixture reply gets the same verdict")
+    func gatesNeverChangeVerdicts() throws {
+        let directory = try PolicyFiles.bundledDirectory()
+        let policy = try PolicyFiles.decode(OutputPolicyFile.self, OutputRuleSet.rulesFile, in: directory, layer: .output)
+        let allowFile = try PolicyFiles.decode(ContactAllowlistFile.self, ContactAllowlist.file, in: directory, layer: .output)
+        let helplines = try HelplineTable(policyDirectory: directory)
+        let allowlist = try ContactAllowlist(file: allowFile, helplinePhones: helplines.allPhoneNumbers,
+                                             helplineEmails: helplines.allEmailAddresses)
+        let gated = OutputFilter(rules: try OutputRuleSet(policy: policy, allowlist: allowlist))
+        let ungated = OutputFilter(rules: try OutputRuleSet(policy: policy, allowlist: allowlist, literalGates: false))
+        var compared = 0
+        for file in ["output-dev.jsonl", "output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
+                     "output-heldout-d.jsonl", "output-model-dev.jsonl", "output-model-heldout.jsonl"] {
+            for reply in try OutputFixtures.load(file) {
+                #expect(gated.evaluate(reply.text) == ungated.evaluate(reply.text), "\(reply.id)")
+                #expect(gated.evaluate(reply.text, crisisContext: true) == ungated.evaluate(reply.text, crisisContext: true), "\(reply.id)")
+                compared += 1
+            }
+        }
+        #expect(compared > 1000)
+    }
+
     private func firstRuleID() throws -> String {
         let url = try PolicyFiles.bundledDirectory().appendingPathComponent(rules)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]

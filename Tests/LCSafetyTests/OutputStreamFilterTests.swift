@@ -130,6 +130,33 @@ struct OutputStreamFilterTests {
         }
     }
 
+    @Test("a crisis-aware session applies the self-harm rules from the first sentence, streaming and whole alike")
+    func crisisContext() throws {
+        let filter = try OutputFilter.bundled()
+        for text in ["Then do it, nobody's stopping you.", "Wait until everyone is asleep.", "If that's your decision, go through with it."] {
+            #expect(!filter.evaluate(text).blocked, "without crisis context this is ambiguous")
+            let verdict = filter.evaluate(text, crisisContext: true)
+            #expect(verdict.category == .encouragesHarm)
+            var stream = filter.makeStream(crisisContext: true)
+            var emitted = ""
+            var blocked: OutputVerdict?
+            for piece in text.map(String.init) {
+                switch stream.push(piece) {
+                case .emit(let part): emitted += part
+                case .blocked(let v): blocked = v
+                }
+                if blocked != nil { break }
+            }
+            if blocked == nil, case .blocked(let v) = stream.finish() { blocked = v }
+            #expect(blocked == verdict && emitted.isEmpty)
+        }
+        // Ordinary replies still pass in a crisis-aware session.
+        for text in ["Do it at your own pace; there's no rush.", "Please call 988 now, or 911 if you have taken something.",
+                     "I'm glad you're still here. What would help you get through the next hour?"] {
+            #expect(!filter.evaluate(text, crisisContext: true).blocked, "\(text.count) characters")
+        }
+    }
+
     @Test("pushing after finish shows nothing more")
     func afterFinish() throws {
         var stream = try OutputFilter.bundled().makeStream()

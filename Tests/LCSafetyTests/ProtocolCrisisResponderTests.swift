@@ -113,6 +113,11 @@ struct ProtocolCrisisResponderTests {
         #expect(clarify.contains("Have you wished you were dead or wished you could go to sleep and not wake up?"))
         #expect(clarify.contains("Have you actually had any thoughts of killing yourself?"))
         #expect(clarify.contains("Are you safe right now?"))
+        // About someone else: ask about them, not about the user.
+        let thirdParty = try CrisisResponder.bundled().response(category: "third_party", needsClarification: true,
+                                                                inProgress: false, country: "US", followUp: false)
+        #expect(thirdParty.contains("Is this person thinking about suicide") && thirdParty.contains("988"))
+        #expect(!thirdParty.contains("Have you wished you were dead"))
     }
 
     @Test("danger in progress: the emergency number, short, not a conversation")

@@ -28,16 +28,24 @@ public struct OutputFilter: Sendable {
         rules = try OutputRuleSet(policy: policy, allowlist: allowlist)
     }
 
+    /// A filter over an already compiled rule set (tests compare gated and ungated rule sets).
+    init(rules: OutputRuleSet) {
+        self.rules = rules
+    }
+
     /// The verdict on a complete reply — the same one streaming it through `makeStream()` reaches.
-    public func evaluate(_ reply: String) -> OutputVerdict {
-        var stream = makeStream()
+    /// - Parameter crisisContext: the session is crisis-aware (the input screen flagged an earlier message), so
+    ///   rules that need talk of suicide or self-harm apply from the first sentence: "Then do it." is harmless
+    ///   after "I finished my essay" and not after "I want to die".
+    public func evaluate(_ reply: String, crisisContext: Bool = false) -> OutputVerdict {
+        var stream = makeStream(crisisContext: crisisContext)
         if case .blocked(let verdict) = stream.push(reply) { return verdict }
         if case .blocked(let verdict) = stream.finish() { return verdict }
         return .allowed
     }
 
-    /// A fresh stream filter for one reply.
-    public func makeStream() -> OutputStreamFilter {
-        OutputStreamFilter(rules: rules)
+    /// A fresh stream filter for one reply; `crisisContext` as for `evaluate`.
+    public func makeStream(crisisContext: Bool = false) -> OutputStreamFilter {
+        OutputStreamFilter(rules: rules, crisisContext: crisisContext)
     }
 }

@@ -14,8 +14,9 @@ final class OutputRuleSet: @unchecked Sendable {
     /// One pattern and the literals one of which any match must contain (see `RegexLiteralGate`).
     struct GatedPattern {
         let regex: NSRegularExpression
-        /// Indices into `literals`; nil when no requirement could be derived (the pattern always runs).
-        let gate: [Int]?
+        /// Sets of indices into `literals`: the pattern runs only if every set has a literal in the unit.
+        /// nil when no requirement could be derived (the pattern always runs).
+        let gate: [[Int]]?
     }
 
     /// A rule ready to run.
@@ -38,11 +39,14 @@ final class OutputRuleSet: @unchecked Sendable {
     private let phoneDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression, minDigits: Int)?
     private let emailDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression)?
     private let allowlist: ContactAllowlist
+    /// The context bit a crisis-aware session starts every reply with (the `self_harm` context), or 0.
+    let crisisContextMask: UInt64
 
     static let rulesFile = "output/rules.json"
 
     /// Validates and compiles `policy`; any problem is a `SafetyPolicyError` naming the entry.
-    init(policy: OutputPolicyFile, allowlist: ContactAllowlist) throws {
+    /// `literalGates: false` runs every pattern (tests use it to show the pre-filter never changes a verdict).
+    init(policy: OutputPolicyFile, allowlist: ContactAllowlist, literalGates: Bool = true) throws {
         let file = Self.rulesFile
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .outputPolicyEntryInvalid(file: file, entry: entry, problem: problem)
@@ -97,12 +101,14 @@ final class OutputRuleSet: @unchecked Sendable {
                 if regex.firstMatch(in: "", options: [], range: NSRange(location: 0, length: 0)) != nil {
                     throw invalid(where_, "pattern matches empty text")
                 }
-                let gate = RegexLiteralGate.requiredLiterals(of: expanded).map { literals in
-                    literals.sorted().map { literal in
-                        if let known = literalIndex[literal] { return known }
-                        literalTable.append(Array(literal.utf8))
-                        literalIndex[literal] = literalTable.count - 1
-                        return literalTable.count - 1
+                let gate = (literalGates ? RegexLiteralGate.requiredLiteralSets(of: expanded) : nil).map { sets in
+                    sets.map { literals in
+                        literals.sorted().map { literal in
+                            if let known = literalIndex[literal] { return known }
+                            literalTable.append(Array(literal.utf8))
+                            literalIndex[literal] = literalTable.count - 1
+                            return literalTable.count - 1
+                        }
                     }
                 }
                 compiled.append(GatedPattern(regex: regex, gate: gate))
@@ -121,6 +127,7 @@ final class OutputRuleSet: @unchecked Sendable {
             compiledContexts.append(try compile(context.patterns, entry: entry))
         }
         contexts = compiledContexts
+        crisisContextMask = contextBits["self_harm"] ?? 0
 
         var seenIDs = Set<String>()
         var compiledRules: [CompiledRule] = []
@@ -210,10 +217,13 @@ final class OutputRuleSet: @unchecked Sendable {
         func matches(_ patterns: [GatedPattern]) -> Bool {
             for pattern in patterns {
                 if let gate = pattern.gate {
-                    var open = false
-                    for index in gate {
-                        if present[index] == 0 { present[index] = Self.contains(bytes, literals[index]) ? 2 : 1 }
-                        if present[index] == 2 { open = true; break }
+                    var open = true
+                    for set in gate where open {
+                        open = false
+                        for index in set {
+                            if present[index] == 0 { present[index] = Self.contains(bytes, literals[index]) ? 2 : 1 }
+                            if present[index] == 2 { open = true; break }
+                        }
                     }
                     if !open { continue }
                 }
@@ -248,19 +258,23 @@ final class OutputRuleSet: @unchecked Sendable {
         return nil
     }
 
-    /// Whether `needle` occurs in `haystack` (both UTF-8).
+    /// Whether `needle` occurs in `haystack` (both UTF-8): `memchr` for the first byte, `memcmp` for the rest.
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-        let last = haystack.count - needle.count
-        var start = 0
-        while start <= last {
-            guard let hit = haystack[start...last].firstIndex(of: first) else { return false }
-            var offset = 1
-            while offset < needle.count, haystack[hit + offset] == needle[offset] { offset += 1 }
-            if offset == needle.count { return true }
-            start = hit + 1
+        return haystack.withUnsafeBufferPointer { h -> Bool in
+            needle.withUnsafeBufferPointer { n -> Bool in
+                guard let hBase = h.baseAddress, let nBase = n.baseAddress else { return false }
+                var offset = 0
+                let last = h.count - n.count
+                while offset <= last {
+                    guard let hit = memchr(hBase + offset, Int32(first), last - offset + 1) else { return false }
+                    let position = hBase.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hBase + position, nBase, n.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     /// True when a pattern has an upper-case letter outside an escape (`\B`, `\p{Lu}` are fine).

@@ -13,7 +13,7 @@ public enum OutputStreamEvent: Sendable, Equatable {
 /// evaluated per *unit*, and a unit is released only after it has been evaluated in full. A unit ends
 ///  - at a newline, or
 ///  - after `.`, `!`, `?` (or `…`, `。`, `！`, `？`) plus any closing quotes/brackets, once the next scalar is seen
-///    and is whitespace ("3.5 mg" and "1.800.222.1222" are not ends), or
+///    and is whitespace ("3.5 mg", "1.800.222.1222" and "Dr. Patel" are not ends), or
 ///  - at the end of the reply (`finish()`).
 ///
 /// A run-on sentence cannot hold the stream forever: once a unit reaches `maxHoldScalars` (400 by default) without
@@ -36,8 +36,9 @@ public struct OutputStreamFilter: Sendable {
     private var verdict: OutputVerdict?
     private var finished = false
 
-    init(rules: OutputRuleSet) {
+    init(rules: OutputRuleSet, crisisContext: Bool = false) {
         self.rules = rules
+        context = crisisContext ? rules.crisisContextMask : 0
         pending.reserveCapacity(rules.maxHoldScalars + 64)
     }
 
@@ -88,7 +89,7 @@ public struct OutputStreamFilter: Sendable {
             if index >= limit { return forcedCut() }
             let scalar = pending[index]
             if scalar == "\n" { return (index + 1, index + 1) }
-            if Self.isTerminal(scalar) {
+            if Self.isTerminal(scalar), !(scalar == "." && Self.followsAbbreviation(pending, at: index)) {
                 var next = index + 1
                 while next < pending.count, Self.isCloser(pending[next]) { next += 1 }
                 if next > limit { return forcedCut() }
@@ -116,6 +117,22 @@ public struct OutputStreamFilter: Sendable {
         while cut > 0, !pending[cut].properties.isWhitespace { cut -= 1 }
         if cut == 0 { cut = keepFrom }  // no whitespace at all: cut hard, the overlap still covers the seam
         return (limit, cut)
+    }
+
+    /// Titles and common abbreviations whose period does not end a sentence ("Dr. Patel", "vs. that").
+    private static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "approx", "jr", "sr"]
+
+    /// Whether the period at `index` closes one of `abbreviations` (decided from the text before it only, so
+    /// the decision is the same however the reply was split).
+    private static func followsAbbreviation(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
+        var start = index
+        while start > 0, index - start < 6, scalars[start - 1].properties.isAlphabetic { start -= 1 }
+        guard start < index, index - start <= 5 else { return false }
+        if start > 0, scalars[start - 1].properties.isAlphabetic || ("0"..."9").contains(scalars[start - 1]) {
+            return false
+        }
+        let word = String(String.UnicodeScalarView(scalars[start..<index])).lowercased()
+        return abbreviations.contains(word)
     }
 
     private static func isTerminal(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,5 +1,5 @@
-/// Derives, from a regular expression, a set of literal strings at least one of which every match must contain —
-/// so a pattern can be skipped without running it when none of them occurs in the text.
+/// Derives, from a regular expression, sets of literal strings such that every match contains at least one literal
+/// of *each* set — so a pattern can be skipped without running it when some set has no literal in the text.
 ///
 /// Why: ICU matching of ~300 word-alternation patterns per sentence costs more than a millisecond; almost all of
 /// them cannot match a given sentence because a word they need is absent. Checking a few hundred literals with
@@ -11,14 +11,21 @@
 /// parts (`?`, `*`, `{0,n}`), classes and lookarounds contribute nothing, and an alternation contributes only if
 /// every branch does. Patterns are matched against lower-cased text, so literals are compared as written.
 enum RegexLiteralGate {
-    /// The literals one of which every match of `pattern` contains, or nil when no such set was found.
+    /// The most selective single set of literals one of which every match of `pattern` contains, or nil.
     static func requiredLiterals(of pattern: String) -> Set<String>? {
-        var parser = Parser(scalars: Array(pattern.unicodeScalars))
-        guard let result = parser.parseAlternation(), parser.index == parser.scalars.count else { return nil }
-        switch result {
-        case .unknown: return nil
-        case .some(let set): return set.isEmpty || set.contains("") ? nil : set
+        requiredLiteralSets(of: pattern)?.max { a, b in
+            let la = a.map(\.count).min() ?? 0, lb = b.map(\.count).min() ?? 0
+            return la != lb ? la < lb : a.count > b.count
         }
+    }
+
+    /// Sets of literals such that every match of `pattern` contains a literal of each set (a conjunction of
+    /// alternatives), or nil when nothing could be derived. Used as the gate: all sets must be satisfied.
+    static func requiredLiteralSets(of pattern: String) -> [Set<String>]? {
+        var parser = Parser(scalars: Array(pattern.unicodeScalars))
+        guard let result = parser.parseTopLevel(), parser.index == parser.scalars.count else { return nil }
+        let sets = result.filter { !$0.isEmpty && !$0.contains("") }
+        return sets.isEmpty ? nil : sets
     }
 
     /// What a sub-expression requires: a set of literals (one must occur) or nothing known.
@@ -32,6 +39,17 @@ enum RegexLiteralGate {
         var index = 0
 
         init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+        /// The whole pattern: with one branch, every required element of the sequence; otherwise the union.
+        mutating func parseTopLevel() -> [Set<String>]? {
+            let start = index
+            guard let candidates = parseSequenceCandidates() else { return nil }
+            if index == scalars.count { return candidates }
+            index = start
+            guard let alternation = parseAlternation() else { return nil }
+            if case .some(let set) = alternation { return [set] }
+            return []
+        }
 
         /// alternation := sequence ('|' sequence)*  — stops before ')' or at the end.
         mutating func parseAlternation() -> Requirement? {
@@ -50,8 +68,18 @@ enum RegexLiteralGate {
             return .some(union)
         }
 
-        /// sequence := (atom quantifier?)*
+        /// sequence := (atom quantifier?)* — its most selective required element.
         mutating func parseSequence() -> Requirement? {
+            guard let candidates = parseSequenceCandidates() else { return nil }
+            let best = candidates.max { a, b in
+                let la = a.map(\.count).min() ?? 0, lb = b.map(\.count).min() ?? 0
+                return la != lb ? la < lb : a.count > b.count
+            }
+            return best.map { .some($0) } ?? .unknown
+        }
+
+        /// Every element of a sequence that a match must contain, each as a set of alternative literals.
+        mutating func parseSequenceCandidates() -> [Set<String>]? {
             var candidates: [Set<String>] = []
             var run = ""
             func flush() {
@@ -76,12 +104,7 @@ enum RegexLiteralGate {
                 }
             }
             flush()
-            // The most selective requirement: longest shortest literal, then fewest alternatives.
-            let best = candidates.max { a, b in
-                let la = a.map(\.count).min() ?? 0, lb = b.map(\.count).min() ?? 0
-                return la != lb ? la < lb : a.count > b.count
-            }
-            return best.map { .some($0) } ?? .unknown
+            return candidates
         }
 
         enum Atom {

@@ -54,7 +54,8 @@ public struct CrisisResponder: Sendable {
             keys = known.map { ["follow_up.\($0)"] } ?? []
             keys.append("follow_up")
         } else if needsClarification {
-            keys = ["clarify"]
+            keys = known.map { ["clarify.\($0)"] } ?? []
+            keys.append("clarify")
         } else {
             keys = [known ?? "general"]
         }

@@ -15,7 +15,8 @@ struct CrisisResponses: Sendable {
         "command_hallucinations", "third_party",
     ]
     /// Situations every language must have: one per category plus the general, clarifying, in-progress and
-    /// follow-up responses. `follow_up.<category>` / `in_progress.<category>` overrides are optional.
+    /// follow-up responses. `follow_up.<category>`, `in_progress.<category>` and `clarify.<category>` overrides
+    /// are optional.
     static let requiredSituations = ["general", "clarify", "in_progress", "follow_up"] + categories
     /// Fallbacks every language must have: one per output block category plus `default`.
     static let requiredFallbacks = OutputBlockCategory.allCases.map(\.rawValue) + ["default"]
@@ -93,7 +94,7 @@ struct CrisisResponses: Sendable {
                 throw invalid("languages.\(code).fragments.\(name)", "unknown fragment")
             }
             try Self.checkTexts(language.situations, required: Self.requiredSituations,
-                                optionalPrefixes: ["follow_up.", "in_progress."],
+                                optionalPrefixes: ["follow_up.", "in_progress.", "clarify."],
                                 entry: "languages.\(code).situations", invalid)
             try Self.checkTexts(language.fallbacks, required: Self.requiredFallbacks, optionalPrefixes: [],
                                 entry: "languages.\(code).fallbacks", invalid)
