@@ -48,7 +48,9 @@ import Testing
             ids += try t.encode(part.text, parseSpecial: part.isMarkup)
         }
         #expect(ids == [1, 4093, 198, 26843, 665, 2, 198, 1, 520, 9531, 198])
-        #expect(t.isEndOfGeneration(2))
+        #expect(t.isEndOfGeneration(2))     // <|im_end|>
+        #expect(t.isEndOfGeneration(1))     // <|im_start|>: the model would be writing the user's turn
+        #expect(!t.isEndOfGeneration(26843))
     }
 
     @Test func seededRepliesAreDeterministic() throws {
