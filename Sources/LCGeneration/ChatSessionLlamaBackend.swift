@@ -26,8 +26,11 @@ public struct BPEChatTokenizer: ChatTokenizer, Sendable {
         tokenizer.encode(text, parseSpecial: parseSpecial)
     }
 
-    /// llama.cpp's end-of-generation set (eos, `<|im_end|>`, ...).
-    public func isEndOfGeneration(_ token: Int32) -> Bool { endOfGeneration.contains(token) }
+    /// llama.cpp's end-of-generation set (eos, `<|im_end|>`, ...), and any other control token: a chat reply
+    /// never contains one, and a model that emits `<|im_start|>` is about to write the user's turn itself.
+    public func isEndOfGeneration(_ token: Int32) -> Bool {
+        endOfGeneration.contains(token) || tokenizer.isControl(token)
+    }
 
     /// A streaming detokenizer that hides control tokens (a chat reply never shows `<|im_start|>`).
     public func makeDetokenizer() -> any TokenDetokenizer { BPEReplyDetokenizer(tokenizer) }

@@ -32,7 +32,11 @@ public final class CounselModel: Sendable {
         } catch {
             throw CounselError.safetyUnavailable(error.localizedDescription)
         }
-        let ctx = min(options.contextLength ?? 2048, max(64, backend.trainedContextLength))
+        let trained = max(64, backend.trainedContextLength)
+        if let asked = options.contextLength, asked > trained {
+            throw CounselError.invalidOption("context length \(asked) exceeds the \(trained) tokens the model was trained for")
+        }
+        let ctx = options.contextLength ?? min(2048, trained)
         let context = try backend.makeContext(contextLength: ctx, threads: options.threads)
         let configuration = try ChatSessionConfiguration(
             systemPrompt: options.systemPrompt, sampling: options.sampling, maxTokens: options.maxTokens,

@@ -134,6 +134,11 @@ import Testing
         #expect(throws: CounselError.self) { try CountryCode.parse("USA") }
     }
 
+    @Test func aContextBeyondTheTrainedOneIsRejected() throws {
+        let model = CounselModel(backend: SpyBackend(spy: SpyContext(contextLength: 64)), safety: { fakeSafety })
+        #expect(throws: CounselError.self) { _ = try model.openSession(try SessionOptions(contextLength: 16_384)) }
+    }
+
     @Test func optionsAreValidated() {
         #expect(throws: CounselError.self) { try SessionOptions(maxTokens: 0) }
         #expect(throws: CounselError.self) { try SessionOptions(contextLength: 8) }

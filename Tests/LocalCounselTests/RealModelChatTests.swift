@@ -11,6 +11,13 @@ import Testing
     }()
     static let backend = Result { try LlamaBackend(path: path, defaultThreads: 2) }
 
+    /// Resident set size from /proc/self/statm (pages × page size).
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+    }
+
     func session(ctx: Int, sampling: SamplingParameters, maxTokens: Int) throws -> ChatSession {
         let b = try Self.backend.get()
         let config = try ChatSessionConfiguration(systemPrompt: SessionOptions.defaultSystemPrompt, sampling: sampling,
@@ -41,7 +48,9 @@ import Testing
             ids += try t.encode(part.text, parseSpecial: part.isMarkup)
         }
         #expect(ids == [1, 4093, 198, 26843, 665, 2, 198, 1, 520, 9531, 198])
-        #expect(t.isEndOfGeneration(2))
+        #expect(t.isEndOfGeneration(2))     // <|im_end|>
+        #expect(t.isEndOfGeneration(1))     // <|im_start|>: the model would be writing the user's turn
+        #expect(!t.isEndOfGeneration(26843))
     }
 
     @Test func seededRepliesAreDeterministic() throws {
@@ -72,12 +81,16 @@ import Testing
     @Test func manyTurnsPastASmallContextStayBounded() throws {
         let s = try session(ctx: 256, sampling: try SamplingParameters(seed: 5), maxTokens: 2)
         var dropped = 0
-        for i in 0..<60 {
+        var rssAfterWarmUp = 0
+        for i in 0..<48 {
             let (_, o) = try reply(s, "Short message number \(i).")
             dropped += o.statistics.droppedTurns
             #expect(s.cachedTokenCount <= 256)
+            if i == 15 { rssAfterWarmUp = Self.residentBytes() }
         }
-        #expect(dropped > 20)
+        // Thirty more turns, several trims later: resident memory has not grown with the conversation.
+        #expect(Self.residentBytes() - rssAfterWarmUp < 8 << 20)
+        #expect(dropped > 15)
         #expect(s.keptTurns < 12)
         #expect(s.historyTokenCount <= 256)
     }
