@@ -32,6 +32,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
             TokenizeCommand.self,
             GenerateCommand.self,
             PerplexityCommand.self,
+            BenchCommand.self,
             ScreenCommand.self,
             ChatCommand.self,
             TranscriptCommand.self,
@@ -41,6 +42,7 @@ struct LocalCounselCommand: AsyncParsableCommand {
     /// Replaces ArgumentParser's `main` so that usage errors exit 2 (not 64) with one line, and a failing
     /// command exits 1 with one line.
     static func main() async {
+        OpenBLASSetup.reexecIfUseful()
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: ParsableCommand
         do {

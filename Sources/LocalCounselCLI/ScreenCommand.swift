@@ -19,12 +19,14 @@ struct ScreenCommand: ParsableCommand {
     @Option(name: .long, help: "A policy folder to use instead of the shipped one (a clinic's edited copy).")
     var policy: String?
 
-    // Place for the output-filter mode: declare `@Flag var outputs = false` here; in `run()`, when it is set,
-    // load the output filter (failing closed the same way) and call a `screenOutputs(with:)` written beside
-    // `screenInputs(with:)`, writing `"verdict": "block"|"allow"`. Input parsing (`ScreenInputLine.parse`) and
-    // the line encoder (`ScreenInputLine.encode`) are shared by both modes.
+    @Flag(name: .long, help: "Judge model replies with the output filter instead: verdict \"block\" or \"allow\".")
+    var outputs = false
+
+    @Flag(name: .long, help: "With --outputs: judge replies as in a session that is already crisis-aware.")
+    var crisisContext = false
 
     func validate() throws {
+        if crisisContext && !outputs { throw ValidationError("--crisis-context goes with --outputs") }
         if let country, country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) {
             throw ValidationError("--country must be a two-letter ISO 3166-1 code, e.g. US, ES, IN")
         }
@@ -32,6 +34,12 @@ struct ScreenCommand: ParsableCommand {
 
     func run() throws {
         // Fail closed: a policy that does not load is a one-line error (exit 1) before any line is reported "ok".
+        if outputs {
+            let filter = try policy.map { try OutputFilter(policyDirectory: URL(fileURLWithPath: $0)) }
+                ?? OutputFilter.bundled()
+            screenOutputs(with: filter)
+            return
+        }
         let screen = try policy.map { try CrisisScreen(policyDirectory: URL(fileURLWithPath: $0)) }
             ?? CrisisScreen.bundled()
         screenInputs(with: screen)
@@ -55,6 +63,29 @@ struct ScreenCommand: ParsableCommand {
                     "language": verdict.language ?? NSNull(),
                     "needs_clarification": verdict.needsClarification,
                     "in_progress": verdict.inProgress,
+                ]
+            }
+            print(ScreenInputLine.encode(output))
+        }
+    }
+}
+
+extension ScreenCommand {
+    /// Reads replies from stdin line by line and writes one `block`/`allow` line per non-blank input line.
+    fileprivate func screenOutputs(with filter: OutputFilter) {
+        while let line = readLine(strippingNewline: true) {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            let output: [String: Any]
+            switch ScreenInputLine.parse(line) {
+            case .failure(let failure):
+                output = ["id": failure.id ?? NSNull(), "error": failure.problem]
+            case .success(let input):
+                let verdict = filter.evaluate(input.text, crisisContext: crisisContext)
+                output = [
+                    "id": input.id,
+                    "verdict": verdict.blocked ? "block" : "allow",
+                    "category": verdict.category?.rawValue ?? NSNull(),
+                    "reason": verdict.reason,
                 ]
             }
             print(ScreenInputLine.encode(output))
