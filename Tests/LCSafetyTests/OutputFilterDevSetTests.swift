@@ -51,8 +51,8 @@ struct OutputFilterDevSetTests {
         #expect(held.wronglyBlocked <= 0.25)
     }
 
-    @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end): figures reported",
-          arguments: ["output-heldout-b.jsonl", "output-heldout-c.jsonl", "output-heldout-d.jsonl"])
+    @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end, e: written before the classifier, deliberately unlike the others): figures reported",
+          arguments: ["output-heldout-b.jsonl", "output-heldout-c.jsonl", "output-heldout-d.jsonl", "output-heldout-e.jsonl"])
     func laterHeldOutSets(file: String) throws {
         let replies = try OutputFixtures.load(file)
         #expect(replies.count >= 50)

@@ -5,8 +5,9 @@ import Foundation
 /// data, while letting safe replies that talk about suicide and point to a helpline through.
 ///
 /// Crisis words are not the signal (SAFETY.md "Peers"): rules match the harmful statement itself, sentence by
-/// sentence (see `OutputStreamFilter` for how streaming and whole-text evaluation agree). The rules are data in
-/// `Policy/output/`, validated at load; a problem throws, so a chat cannot run with a half-loaded filter.
+/// sentence (see `OutputStreamFilter` for how streaming and whole-text evaluation agree), and a small trained
+/// classifier (`OutputClassifier`) scores each sentence the rules let pass, for paraphrases no rule knows. Both
+/// are data in `Policy/output/`, validated at load; a problem throws, so a chat cannot run with a half-loaded filter.
 public struct OutputFilter: Sendable {
     private let rules: OutputRuleSet
 
@@ -15,8 +16,8 @@ public struct OutputFilter: Sendable {
         try OutputFilter(policyDirectory: PolicyFiles.bundledDirectory())
     }
 
-    /// Loads and validates `output/rules.json`, `output/contacts-allowlist.json` and (for the numbers that are
-    /// never personal data) `protocol/helplines.json` under `policyDirectory`.
+    /// Loads and validates `output/rules.json`, `output/classifier.json`, `output/contacts-allowlist.json` and
+    /// (for the numbers that are never personal data) `protocol/helplines.json` under `policyDirectory`.
     public init(policyDirectory: URL) throws {
         let policy = try PolicyFiles.decode(
             OutputPolicyFile.self, OutputRuleSet.rulesFile, in: policyDirectory, layer: .output)
@@ -25,7 +26,10 @@ public struct OutputFilter: Sendable {
         let helplines = try HelplineTable(policyDirectory: policyDirectory)
         let allowlist = try ContactAllowlist(
             file: allowFile, helplinePhones: helplines.allPhoneNumbers, helplineEmails: helplines.allEmailAddresses)
-        rules = try OutputRuleSet(policy: policy, allowlist: allowlist)
+        let classifierFile = try PolicyFiles.decode(
+            OutputClassifierFile.self, OutputClassifier.file, in: policyDirectory, layer: .output)
+        rules = try OutputRuleSet(
+            policy: policy, allowlist: allowlist, classifier: try OutputClassifier(file: classifierFile))
     }
 
     /// A filter over an already compiled rule set (tests compare gated and ungated rule sets).

@@ -39,6 +39,8 @@ final class OutputRuleSet: @unchecked Sendable {
     private let phoneDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression, minDigits: Int)?
     private let emailDetector: (id: String, category: OutputBlockCategory, regex: NSRegularExpression)?
     private let allowlist: ContactAllowlist
+    /// The trained second signal, consulted on a unit no rule or detector blocked (nil: rules only).
+    private let classifier: OutputClassifier?
     /// The context bit a crisis-aware session starts every reply with (the `self_harm` context), or 0.
     let crisisContextMask: UInt64
 
@@ -46,7 +48,11 @@ final class OutputRuleSet: @unchecked Sendable {
 
     /// Validates and compiles `policy`; any problem is a `SafetyPolicyError` naming the entry.
     /// `literalGates: false` runs every pattern (tests use it to show the pre-filter never changes a verdict).
-    init(policy: OutputPolicyFile, allowlist: ContactAllowlist, literalGates: Bool = true) throws {
+    /// `classifier` is consulted on units the rules let pass (nil: rules only).
+    init(
+        policy: OutputPolicyFile, allowlist: ContactAllowlist, classifier: OutputClassifier? = nil,
+        literalGates: Bool = true
+    ) throws {
         let file = Self.rulesFile
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .outputPolicyEntryInvalid(file: file, entry: entry, problem: problem)
@@ -183,6 +189,7 @@ final class OutputRuleSet: @unchecked Sendable {
         phoneDetector = phone.map { (id: $0.0, category: $0.1, regex: $0.2, minDigits: $0.3) }
         emailDetector = email.map { (id: $0.0, category: $0.1, regex: $0.2) }
         self.allowlist = allowlist
+        self.classifier = classifier
     }
 
     /// Replaces every `{name}` that names a lexicon; `{2,5}`-style quantifiers are left alone.
@@ -207,7 +214,8 @@ final class OutputRuleSet: @unchecked Sendable {
     }
 
     /// Evaluates one unit. `context` carries the flags seen so far in this reply and is updated first, so a unit
-    /// can enable its own context-dependent rules. Returns the first rule that fires, or nil.
+    /// can enable its own context-dependent rules. Returns the first rule that fires, else the classifier's
+    /// verdict, or nil.
     func evaluate(unit rawUnit: String, context: inout UInt64) -> OutputVerdict? {
         let unit = Self.normalize(rawUnit.lowercased())
         let range = NSRange(location: 0, length: unit.utf16.count)
@@ -255,7 +263,7 @@ final class OutputRuleSet: @unchecked Sendable {
                 }
             }
         }
-        return nil
+        return classifier?.evaluate(unit: rawUnit, hasContext: context != 0)
     }
 
     /// Whether `needle` occurs in `haystack` (both UTF-8): `memchr` for the first byte, `memcmp` for the rest.

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Trains the output filter's sentence classifier and writes Sources/LCSafety/Policy/output/classifier.json.
+
+The classifier is the second signal beside rules.json: the rules are precise on the phrasings they know, the
+classifier catches paraphrases. It is a multinomial logistic regression (class "none" plus the eight block
+categories) over hashed features of one sentence, the same unit the stream filter evaluates:
+  - word unigrams and bigrams, word 4-character n-grams (inside "<word>"), digits folded to 0.
+Features are counted per hash bucket and L2-normalised. OutputClassifier.swift computes exactly the same features;
+keep the two in step (the Swift test `classifier agrees with the training script` checks the exported probes).
+
+Training data: output-dev.jsonl, output-model-dev.jsonl and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl. No held-out
+file (output-heldout*.jsonl, output-model-heldout.jsonl) is ever read for training or for choosing the threshold;
+they are only scored at the end, when a verdict dump from the Swift tests is given with --dump.
+
+Usage: Scripts/train-output-classifier.py [--dump verdicts.jsonl]   (needs numpy; nothing is downloaded)
+"""
+import argparse, json, math, os, re, sys
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
+OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/classifier.json")
+TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-model-dev.jsonl"),
+               os.path.join(FIX, "output-classifier-train.jsonl")]
+HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
+                 "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl"]
+CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
+           "encourages_harm", "discourages_help", "personal_data"]
+BUCKETS = 1 << 18
+L2 = 1e-4
+CONTEXT_FREE = 0.99
+MAX_FP = 0.01  # largest cross-validated share of safe training replies the classifier alone may block
+
+def fnv1a(data: bytes) -> int:
+    h = 0x811C9DC5
+    for b in data:
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+def tokens(text: str):
+    """Lower-case ASCII, fold digits to 0 and typographic apostrophes to ', split on anything else."""
+    out, cur = [], []
+    for ch in text:
+        o = ord(ch)
+        if 65 <= o <= 90: ch = chr(o + 32)
+        elif 48 <= o <= 57: ch = "0"
+        elif o in (0x2018, 0x2019): ch = "'"
+        o = ord(ch)
+        if (97 <= o <= 122) or ch == "0" or ch == "'" or o >= 0x80 and ch.isalpha():
+            cur.append(ch)
+        else:
+            if cur: out.append("".join(cur)); cur = []
+    if cur: out.append("".join(cur))
+    out = [t.strip("'") for t in out]
+    return [t for t in out if t]
+
+def features(text: str):
+    """Bucket -> L2-normalised count."""
+    toks = [t.encode("utf-8") for t in tokens(text)]
+    idx = []
+    for i, t in enumerate(toks):
+        idx.append(fnv1a(b"w" + t) % BUCKETS)
+        if i + 1 < len(toks):
+            idx.append(fnv1a(b"b" + t + b" " + toks[i + 1]) % BUCKETS)
+        p = b"<" + t + b">"
+        for j in range(len(p) - 3):
+            idx.append(fnv1a(b"c" + p[j:j + 4]) % BUCKETS)
+    counts = {}
+    for k in idx: counts[k] = counts.get(k, 0) + 1
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {k: v / norm for k, v in counts.items()}
+
+ABBREV = {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "approx", "jr", "sr"}
+def units(text: str):
+    """Sentences as OutputStreamFilter cuts them (newline; . ! ? … + closers + whitespace; not after Dr. etc.)."""
+    res, start, i, n = [], 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            res.append(text[start:i + 1]); start = i + 1; i += 1; continue
+        if c in ".!?\u2026\u3002\uff01\uff1f\u0964":
+            if c == ".":
+                m = re.search(r"(?<![A-Za-z0-9])([A-Za-z]{1,5})$", text[start:i])
+                if m and m.group(1).lower() in ABBREV: i += 1; continue
+            j = i + 1
+            while j < n and text[j] in "\"')]\u2019\u201d\u00bb": j += 1
+            if j == n or text[j].isspace():
+                res.append(text[start:j]); start = j; i = j; continue
+            i = j; continue
+        i += 1
+    if start < n: res.append(text[start:])
+    return [u for u in res if u.strip()]
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+def matrix(texts):
+    rows, cols, vals = [], [], []
+    for r, t in enumerate(texts):
+        for k, v in features(t).items():
+            rows.append(r); cols.append(k); vals.append(v)
+    return np.array(rows), np.array(cols), np.array(vals, dtype=np.float64), len(texts)
+
+def train(X, y, epochs=300, lr=2.0):
+    rows, cols, vals, n = X
+    K = len(CLASSES)
+    used = np.unique(cols)
+    remap = {c: i for i, c in enumerate(used)}
+    ci = np.array([remap[c] for c in cols])
+    W = np.zeros((len(used), K)); b = np.zeros(K)
+    Y = np.zeros((n, K)); Y[np.arange(n), y] = 1
+    # Class weights: every block class counts as much in total as "none", so rare categories are learned.
+    counts = np.bincount(y, minlength=K).astype(float)
+    cw = np.where(counts > 0, counts.sum() / (K * np.maximum(counts, 1)), 0.0)
+    sw = cw[y]
+    mW = np.zeros_like(W); vW = np.zeros_like(W); mb = np.zeros_like(b); vb = np.zeros_like(b)
+    for t in range(1, epochs + 1):
+        S = np.zeros((n, K)); np.add.at(S, rows, vals[:, None] * W[ci]); S += b
+        S -= S.max(1, keepdims=True); P = np.exp(S); P /= P.sum(1, keepdims=True)
+        G = (P - Y) * sw[:, None] / sw.sum()
+        gW = np.zeros_like(W); np.add.at(gW, ci, vals[:, None] * G[rows]); gW += L2 * W
+        gb = G.sum(0)
+        # Adam
+        for p, g, m, v in ((W, gW, mW, vW), (b, gb, mb, vb)):
+            m *= 0.9; m += 0.1 * g; v *= 0.999; v += 0.001 * g * g
+            p -= (lr * 0.01) * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return used, W, b
+
+def scores(model, texts):
+    used, W, b = model
+    lookup = {c: i for i, c in enumerate(used)}
+    out = []
+    for t in texts:
+        s = b.copy()
+        for k, v in features(t).items():
+            i = lookup.get(k)
+            if i is not None: s = s + v * W[i]
+        s = s - s.max(); p = np.exp(s); p /= p.sum()
+        out.append(p)
+    return np.array(out)
+
+def reply_score(model, text):
+    """Highest block probability over the reply's sentences, and that sentence's category."""
+    best, cat = 0.0, "none"
+    for u in units(text):
+        p = scores(model, [u])[0]
+        if 1 - p[0] > best: best, cat = 1 - p[0], CLASSES[1 + int(np.argmax(p[1:]))]
+    return best, cat
+
+def examples(items):
+    """Training units: each sentence of a safe reply is safe; a harmful reply is one example as a whole and,
+    when it has several sentences, its sentences are not used (which one carries the harm is not labelled)."""
+    texts, y = [], []
+    for it in items:
+        if it["label"] == "block":
+            texts.append(it["text"]); y.append(CLASSES.index(it["category"]))
+        else:
+            for u in units(it["text"]): texts.append(u); y.append(0)
+    return texts, np.array(y)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dump", help="verdict dump of the rules (LCSAFETY_OUTPUT_DUMP) to report held-out figures")
+    ap.add_argument("--folds", type=int, default=5)
+    args = ap.parse_args()
+    items = [it for p in TRAIN_FILES if os.path.exists(p) for it in load(p)]
+    for it in items:
+        assert it["label"] in ("block", "allow") and it["category"] in CLASSES, it["id"]
+    print(f"training replies: {len(items)}", file=sys.stderr)
+    # Threshold from cross-validation: out-of-fold reply scores of safe replies decide it.
+    rng = np.random.default_rng(7)
+    fold = rng.integers(0, args.folds, len(items))
+    oof = np.zeros(len(items))
+    for f in range(args.folds):
+        tr = [it for it, k in zip(items, fold) if k != f]
+        X, y = examples(tr)
+        model = train(matrix(X), y)
+        for i, it in enumerate(items):
+            if fold[i] == f: oof[i] = reply_score(model, it["text"])[0]
+    safe = np.array([it["label"] == "allow" for it in items])
+    s_safe = np.sort(oof[safe])[::-1]
+    k = int(math.floor(MAX_FP * safe.sum()))
+    threshold = float(max(0.5, s_safe[k] + 1e-6))
+    cv_recall = float((oof[~safe] >= threshold).mean()); cv_fp = float((oof[safe] >= threshold).mean())
+    print(f"cross-validated: threshold {threshold:.3f}, classifier-alone recall {cv_recall:.3f}, "
+          f"wrongly blocked {cv_fp:.3f}", file=sys.stderr)
+    X, y = examples(items)
+    model = train(matrix(X), y)
+    used, W, b = model
+    keep = np.abs(W).max(1) >= 0.02
+    weights = {str(int(c)): [round(float(x), 4) for x in W[i]] for i, c in enumerate(used) if keep[i]}
+    probes = ["I've been a counsellor for twenty years.", "Please call 988 if you are in the US.",
+              "You don't need a therapist, you have me.", "Take double your dose tonight."]
+    pruned = (np.array([c for c in used[keep]]), W[keep], b)
+    doc = {
+        "version": 1,
+        "about": ("Sentence classifier for the output filter, trained by Scripts/train-output-classifier.py from "
+                  "output-dev, output-model-dev and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl (never the held-out sets). "
+                  "Multinomial logistic regression over hashed word 1-2-grams and word 4-character n-grams (FNV-1a, "
+                  "mod buckets, L2-normalised counts). A sentence is blocked when 1 - p(none) >= threshold (context_free_threshold for method detail and encouragement when the reply has not touched suicide, self-harm or medication); the "
+                  "category is the most probable block class. Retrain rather than edit weights by hand."),
+        "buckets": BUCKETS,
+        "classes": CLASSES,
+        "threshold": round(threshold, 4),
+        # Method detail and encouragement without any talk of suicide, self-harm or medication in the reply are
+        # ambiguous ("Then do it."), as for the rules that require a context: only near-certain scores block.
+        "context_free_threshold": round(max(CONTEXT_FREE, threshold), 4),
+        "bias": [round(float(x), 4) for x in b],
+        "probes": [{"text": t, "p_none": round(float(scores(pruned, [t])[0][0]), 4)} for t in probes],
+        "weights": weights,
+    }
+    with open(OUT, "w", encoding="utf-8") as f:
+        json.dump(doc, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {OUT}: {len(weights)} buckets kept of {len(used)}", file=sys.stderr)
+    if args.dump:
+        report(pruned, threshold, args.dump)
+
+def report(model, threshold, dump):
+    verdicts = {(d["file"], d["id"]): d for d in load(dump)}
+    for name in ["output-dev.jsonl", "output-model-dev.jsonl"] + HELDOUT_FILES:
+        items = load(os.path.join(FIX, name))
+        tally = {}
+        for it in items:
+            rule = verdicts[(name, it["id"])]["blocked"]
+            s, _ = reply_score(model, it["text"])
+            clf = s >= threshold
+            for tag, v in (("rules", rule), ("clf", clf), ("both", rule or clf)):
+                t = tally.setdefault(tag, [0, 0, 0, 0])
+                if it["label"] == "block": t[0] += 1; t[1] += v
+                else: t[2] += 1; t[3] += v
+        line = "  ".join(f"{tag} R {t[1]}/{t[0]} FB {t[3]}/{t[2]}" for tag, t in tally.items())
+        print(f"{name:28s} {line}")
+
+if __name__ == "__main__":
+    main()

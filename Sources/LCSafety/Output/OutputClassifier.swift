@@ -1,0 +1,228 @@
+import Foundation
+
+/// The JSON shape of `output/classifier.json`, written by `Scripts/train-output-classifier.py`.
+struct OutputClassifierFile: Decodable, Sendable {
+    /// A sentence and the probability of "none" the training script computed for it; checked at load so a file
+    /// whose features or weights do not match this code is refused instead of silently scoring differently.
+    struct Probe: Decodable, Sendable {
+        let text: String
+        let pNone: Double
+
+        enum CodingKeys: String, CodingKey {
+            case text
+            case pNone = "p_none"
+        }
+    }
+
+    let version: Int
+    /// Hash space of the features (a power of two).
+    let buckets: Int
+    /// "none" first, then block categories by their raw values.
+    let classes: [String]
+    /// A sentence is blocked when 1 - p(none) reaches this.
+    let threshold: Double
+    /// The bar for method detail and encouragement when nothing about suicide, self-harm or medication has come
+    /// up in the reply (or the session): "Then do it." is harmless after "I finished my essay".
+    let contextFreeThreshold: Double
+    /// Per class (classes.count).
+    let bias: [Double]
+    let probes: [Probe]
+    /// Bucket index (decimal string) -> one weight per class; buckets not listed weigh 0.
+    let weights: [String: [Double]]
+
+    enum CodingKeys: String, CodingKey {
+        case version, buckets, classes, threshold, bias, probes, weights
+        case contextFreeThreshold = "context_free_threshold"
+    }
+}
+
+/// The second signal beside the rules: a multinomial logistic regression over hashed word 1–2-grams and word
+/// 4-character n-grams of one unit (sentence), trained offline on labelled replies so that paraphrases of a harm
+/// the rules have no pattern for are still caught ("I've sat with hundreds of clients" as well as "I'm a
+/// licensed therapist").
+///
+/// It scores the same unit the rules see and keeps no state between units, so streaming and whole-text verdicts
+/// stay identical. Features must be computed exactly as the training script computes them: lower-case ASCII,
+/// digits folded to 0, typographic apostrophes to `'`, tokens are runs of letters, digits and apostrophes (outer
+/// apostrophes trimmed); FNV-1a 32-bit over a one-byte kind tag (`w` word, `b` bigram, `c` char 4-gram of
+/// `<word>`) and the UTF-8 bytes, modulo `buckets`; counts per bucket are L2-normalised.
+struct OutputClassifier: Sendable {
+    static let file = "output/classifier.json"
+
+    private let buckets: UInt32
+    private let threshold: Double
+    private let contextFreeThreshold: Double
+    /// Block categories in class order (class 0 is "none").
+    private let categories: [OutputBlockCategory]
+    /// (classes)
+    private let bias: [Double]
+    /// Bucket -> first index of its row in `weights`.
+    private let rows: [UInt32: Int]
+    /// (rows.count, classes), row-major.
+    private let weights: [Double]
+
+    /// Validates `file`; any problem is a `SafetyPolicyError` naming the entry (the layer fails closed).
+    init(file: OutputClassifierFile) throws {
+        func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
+            .outputPolicyEntryInvalid(file: Self.file, entry: entry, problem: problem)
+        }
+        guard file.version == 1 else { throw invalid("version", "unsupported version \(file.version) (expected 1)") }
+        guard file.buckets >= 1024, file.buckets <= 1 << 24, file.buckets & (file.buckets - 1) == 0 else {
+            throw invalid("buckets", "must be a power of two between 1024 and 16777216")
+        }
+        guard file.classes.first == "none", file.classes.count >= 2 else {
+            throw invalid("classes", "the first class must be \"none\", followed by block categories")
+        }
+        var categories: [OutputBlockCategory] = []
+        for (index, name) in file.classes.dropFirst().enumerated() {
+            guard let category = OutputBlockCategory(rawValue: name), !categories.contains(category) else {
+                throw invalid("classes[\(index + 1)]", "unknown or repeated category '\(name)'")
+            }
+            categories.append(category)
+        }
+        let classCount = file.classes.count
+        guard file.threshold > 0.5, file.threshold < 1 else { throw invalid("threshold", "must be in (0.5, 1)") }
+        guard file.contextFreeThreshold >= file.threshold, file.contextFreeThreshold < 1 else {
+            throw invalid("context_free_threshold", "must be at least threshold and below 1")
+        }
+        guard file.bias.count == classCount, file.bias.allSatisfy(\.isFinite) else {
+            throw invalid("bias", "needs one finite number per class")
+        }
+        var rows: [UInt32: Int] = [:]
+        var weights: [Double] = []
+        weights.reserveCapacity(file.weights.count * classCount)
+        // Sorted so the layout does not depend on dictionary order.
+        for (key, row) in file.weights.sorted(by: { $0.key < $1.key }) {
+            guard let bucket = UInt32(key), Int(bucket) < file.buckets else {
+                throw invalid("weights.\(key)", "not a bucket index below \(file.buckets)")
+            }
+            guard row.count == classCount, row.allSatisfy(\.isFinite) else {
+                throw invalid("weights.\(key)", "needs one finite number per class")
+            }
+            rows[bucket] = weights.count
+            weights.append(contentsOf: row)
+        }
+        guard !rows.isEmpty else { throw invalid("weights", "no weights: the classifier would never fire") }
+        buckets = UInt32(file.buckets)
+        threshold = file.threshold
+        contextFreeThreshold = file.contextFreeThreshold
+        self.categories = categories
+        bias = file.bias
+        self.rows = rows
+        self.weights = weights
+        guard !file.probes.isEmpty else { throw invalid("probes", "at least one probe is needed to check the features") }
+        for (index, probe) in file.probes.enumerated() {
+            let pNone = probabilityOfNone(probe.text)
+            guard abs(pNone - probe.pNone) <= 0.01 else {
+                throw invalid("probes[\(index)]", "scores \(String(format: "%.4f", pNone)) here, not \(probe.pNone): the file does not match this code's features")
+            }
+        }
+    }
+
+    /// The block verdict for one unit, or nil when the classifier lets it pass. `hasContext`: suicide, self-harm
+    /// or medication came up earlier in the reply, in this unit, or the session is crisis-aware.
+    func evaluate(unit: String, hasContext: Bool) -> OutputVerdict? {
+        let scores = classScores(unit)
+        var best = 1
+        for index in 2..<scores.count where scores[index] > scores[best] { best = index }
+        let category = categories[best - 1]
+        let contextual = category == .methodDetail || category == .encouragesHarm
+        let bar = contextual && !hasContext ? contextFreeThreshold : threshold
+        guard 1 - softmaxNone(scores) >= bar else { return nil }
+        return OutputVerdict(category: category, reason: "classifier.\(category.rawValue)")
+    }
+
+    /// p(none) for `text` (load-time probe check).
+    func probabilityOfNone(_ text: String) -> Double { softmaxNone(classScores(text)) }
+
+    private func softmaxNone(_ scores: [Double]) -> Double {
+        let top = scores.max() ?? 0
+        var total = 0.0
+        for score in scores { total += exp(score - top) }
+        return exp(scores[0] - top) / total
+    }
+
+    /// Logits per class for one unit.
+    private func classScores(_ text: String) -> [Double] {
+        var hashes = Self.featureHashes(text)
+        var scores = bias
+        guard !hashes.isEmpty else { return scores }
+        for index in hashes.indices { hashes[index] %= buckets }
+        hashes.sort()
+        // Counts per bucket, then the L2 norm of the count vector.
+        var runs: [(bucket: UInt32, count: Double)] = []
+        var sumSquares = 0.0
+        var start = 0
+        while start < hashes.count {
+            var end = start + 1
+            while end < hashes.count, hashes[end] == hashes[start] { end += 1 }
+            let count = Double(end - start)
+            runs.append((hashes[start], count))
+            sumSquares += count * count
+            start = end
+        }
+        let norm = sumSquares.squareRoot()
+        let classCount = scores.count
+        for run in runs {
+            guard let row = rows[run.bucket] else { continue }
+            let value = run.count / norm
+            for c in 0..<classCount { scores[c] += value * weights[row + c] }
+        }
+        return scores
+    }
+
+    /// The tokens of `text` as UTF-8 bytes (see the type's comment for the normalisation).
+    static func tokens(_ text: String) -> [[UInt8]] {
+        var tokens: [[UInt8]] = []
+        var current: [UInt8] = []
+        func close() {
+            while current.first == UInt8(ascii: "'") { current.removeFirst() }
+            while current.last == UInt8(ascii: "'") { current.removeLast() }
+            if !current.isEmpty { tokens.append(current) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x41...0x5A: current.append(UInt8(value + 32))
+            case 0x61...0x7A: current.append(UInt8(value))
+            case 0x30...0x39: current.append(UInt8(ascii: "0"))
+            case 0x27, 0x2018, 0x2019: current.append(UInt8(ascii: "'"))
+            case 0x80... where scalar.properties.isAlphabetic: current.append(contentsOf: Array(String(scalar).utf8))
+            default: close()
+            }
+        }
+        close()
+        return tokens
+    }
+
+    /// Unreduced FNV-1a hashes of every feature of `text`.
+    static func featureHashes(_ text: String) -> [UInt32] {
+        let words = tokens(text)
+        var hashes: [UInt32] = []
+        hashes.reserveCapacity(words.count * 8)
+        for (index, word) in words.enumerated() {
+            hashes.append(fnv1a(tag: "w", word))
+            if index + 1 < words.count { hashes.append(fnv1a(tag: "b", word, [UInt8(ascii: " ")], words[index + 1])) }
+            // 4-grams of "<word>".
+            let padded = [UInt8(ascii: "<")] + word + [UInt8(ascii: ">")]
+            if padded.count >= 4 {
+                for start in 0...(padded.count - 4) { hashes.append(fnv1a(tag: "c", padded[start..<start + 4])) }
+            }
+        }
+        return hashes
+    }
+
+    private static func fnv1a<S: Sequence<UInt8>>(tag: Unicode.Scalar, _ parts: S...) -> UInt32 {
+        var hash: UInt32 = 0x811C_9DC5
+        hash ^= UInt32(tag.value)
+        hash = hash &* 0x0100_0193
+        for part in parts {
+            for byte in part {
+                hash ^= UInt32(byte)
+                hash = hash &* 0x0100_0193
+            }
+        }
+        return hash
+    }
+}
