@@ -112,7 +112,7 @@ import Testing
 
     @Test func cancellingTheConsumingTaskStopsTheReply() async throws {
         let (s, spy) = try openLong()
-        spy.delayMicroseconds = 1000
+        spy.delayMicroseconds = 2000
         let consumer = Task {
             for try await _ in s.send("go") { }
         }
@@ -122,7 +122,9 @@ import Testing
         spy.delayMicroseconds = 0
         spy.onEvaluate = { calls in if calls > 0 { s.cancel() } }
         _ = try await events(s, "next")   // queued behind the first reply: runs once it has stopped
-        #expect(spy.evaluateCalls < 1000)
+        // Uncancelled, the reply would run to max-tokens (4000 calls, 8 s); a loaded machine may take a while
+        // to deliver the cancellation, so only the end being cut short is asserted.
+        #expect(spy.evaluateCalls < 3000)
     }
 
     @Test func countryFromEnvironment() throws {
