@@ -31,7 +31,8 @@ struct Projector {
         }
     }
 
-    /// The matvec path: each input row quantized once, then every projection's rows split over the threads.
+    /// The matvec path: each input row quantized once, then the rows of all its projections shared by the
+    /// threads in one dispatch (`MatVec.multiply(..., pool:)`: no heap allocation, so decoding allocates nothing).
     private func matvecs(_ input: UnsafePointer<Float>, rows m: Int, _ a: Projection, _ b: Projection?,
                          _ c: Projection?) {
         let cols = a.weight.cols
@@ -39,22 +40,20 @@ struct Projector {
             let row = input + i * cols
             if quantizes(a) || quantizes(b) || quantizes(c) { scratch.quantized.quantize(row, count: cols) }
             let xq = scratch.quantized
-            pool.run { t, n in
-                Self.matvec(a, row: i, x: row, xq: xq, part: t, of: n)
-                if let b { Self.matvec(b, row: i, x: row, xq: xq, part: t, of: n) }
-                if let c { Self.matvec(c, row: i, x: row, xq: xq, part: t, of: n) }
+            let ya = a.output + i * a.weight.rows
+            if let b, let c {
+                MatVec.multiply(a.weight, b.weight, c.weight, x: row, xq: xq, ya: ya, yb: b.output + i * b.weight.rows,
+                                yc: c.output + i * c.weight.rows, pool: pool)
+            } else if let b {
+                MatVec.multiply(a.weight, b.weight, x: row, xq: xq, ya: ya, yb: b.output + i * b.weight.rows, pool: pool)
+            } else {
+                MatVec.multiply(a.weight, x: row, xq: xq, y: ya, pool: pool)
             }
         }
     }
 
     private func quantizes(_ p: Projection?) -> Bool {
         p.map { MatVec.usesQuantizedActivations($0.weight.type) } ?? false
-    }
-
-    private static func matvec(_ p: Projection, row i: Int, x: UnsafePointer<Float>, xq: QuantizedActivations,
-                               part t: Int, of n: Int) {
-        let rows = ThreadPool.split(p.weight.rows, index: t, count: n, granularity: 16)
-        MatVec.multiply(p.weight, x: x, xq: xq, y: p.output + i * p.weight.rows, rows: rows)
     }
 
     /// sgemm over the dequantized matrix; a matrix larger than the tile goes tile by tile (rows of `W`), each
