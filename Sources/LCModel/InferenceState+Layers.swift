@@ -33,25 +33,34 @@ extension InferenceState {
 
     /// Causal grouped-query attention for `m` new rows: row `i` (at position `position + i`) attends to cache
     /// positions `0...position + i`; query head `h` reads key/value head `h / groupSize`. The (row, head)
-    /// pairs are split over the threads, each with its own score row; keys and values are read in place.
+    /// pairs are shared by the threads in chunks, each thread with its own score row; keys and values are read
+    /// in place. The job goes to the pool as a C function and a context pointer, so no closure is boxed per
+    /// layer per token: decoding allocates nothing.
     func attend(layer l: Int, rows m: Int) {
         let hp = model.hyperparameters
-        let s = scratch, cache = cache
-        let hd = hp.headDim, heads = hp.headCount, group = hp.groupSize
-        let context = options.contextLength, start = position
-        let scale = 1 / Float(hd).squareRoot()
-        pool.run { t, n in
-            let scores = s.scores + t * context  // (keys)
-            for item in ThreadPool.split(m * heads, index: t, count: n) {
-                let i = item / heads, h = item % heads, kvh = h / group
-                let keys = start + i + 1
-                VectorOps.dotRows(s.q + i * hp.queryDim + h * hd, matrix: cache.key(layer: l, head: kvh, position: 0),
-                                  rowStride: hd, rowCount: keys, count: hd, scale: scale, out: scores)
-                VectorOps.softmax(scores, count: keys)
-                let out = s.attention + i * hp.queryDim + h * hd
-                out.update(repeating: 0, count: hd)
-                VectorOps.accumulateRows(weights: scores, matrix: cache.value(layer: l, head: kvh, position: 0),
-                                         rowStride: hd, rowCount: keys, count: hd, into: out)
+        let s = scratch
+        var job = AttentionJob(
+            q: s.q, out: s.attention, scores: s.scores,
+            keys: cache.key(layer: l, head: 0, position: 0), values: cache.value(layer: l, head: 0, position: 0),
+            headStride: cache.capacity * hp.headDim, context: options.contextLength, start: position,
+            heads: hp.headCount, group: hp.groupSize, headDim: hp.headDim, queryDim: hp.queryDim,
+            scale: 1 / Float(hp.headDim).squareRoot())
+        withUnsafeMutablePointer(to: &job) { p in
+            pool.run(splitting: m * hp.headCount, context: UnsafeMutableRawPointer(p)) { context, lo, hi, part in
+                let job = context!.assumingMemoryBound(to: AttentionJob.self).pointee
+                let hd = job.headDim
+                let scores = job.scores + part * job.context  // (keys)
+                for item in lo..<hi {
+                    let i = item / job.heads, h = item % job.heads, kvh = h / job.group
+                    let keys = job.start + i + 1
+                    VectorOps.dotRows(job.q + i * job.queryDim + h * hd, matrix: job.keys + kvh * job.headStride,
+                                      rowStride: hd, rowCount: keys, count: hd, scale: job.scale, out: scores)
+                    VectorOps.softmax(scores, count: keys)
+                    let out = job.out + i * job.queryDim + h * hd
+                    out.update(repeating: 0, count: hd)
+                    VectorOps.accumulateRows(weights: scores, matrix: job.values + kvh * job.headStride,
+                                             rowStride: hd, rowCount: keys, count: hd, into: out)
+                }
             }
         }
     }
@@ -71,4 +80,14 @@ extension InferenceState {
         project(s.gate, rows: m, Projection(weight: w.down, output: s.projected))
         VectorOps.add(s.projected, into: s.x, count: m * dim)
     }
+}
+
+/// What one attention dispatch needs, handed to the pool's chunk function by pointer.
+private struct AttentionJob {
+    /// Queries `(rows, queryDim)`, output `(rows, queryDim)`, score rows `(threads, context)`.
+    var q, out, scores: UnsafeMutablePointer<Float>
+    /// This layer's cached keys and values at head 0, position 0; head `h` starts `h * headStride` later.
+    var keys, values: UnsafeMutablePointer<Float>
+    var headStride, context, start, heads, group, headDim, queryDim: Int
+    var scale: Float
 }

@@ -61,7 +61,7 @@ struct BenchCommand: AsyncParsableCommand {
                 state.reset()
                 let tokens = randomTokens(genTokens)
                 let t = clock.now
-                for token in tokens { _ = try state.evaluate([token]) }
+                for token in tokens { _ = try state.evaluate(token: token) }
                 tg.append(Double(genTokens) / (clock.now - t).seconds)
             }
         }
