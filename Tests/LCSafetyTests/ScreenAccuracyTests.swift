@@ -4,7 +4,7 @@ import Testing
 
 /// Measures the crisis screen on the labelled sets. The development set is what the rules were written
 /// against; the held-out set was written before any rule and not used for tuning, so it estimates how the screen
-/// does on messages it has not seen. Held-out-2 to -10 were each written blind and run once (their first-run
+/// does on messages it has not seen. Held-out-2 to -11 were each written blind and run once (their first-run
 /// figures are in the report), then used for tuning; here they guard against regressions.
 @Suite("Crisis screen accuracy")
 struct ScreenAccuracyTests {
@@ -41,8 +41,8 @@ struct ScreenAccuracyTests {
         #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= HeldOutFloor.falseAlarms)
     }
 
-    @Test("later blind sets (held-out-2 to -10): tuned on after their first run, now regression sets",
-          arguments: ["screen-heldout2.jsonl", "screen-heldout3.jsonl", "screen-heldout4.jsonl", "screen-heldout5.jsonl", "screen-heldout6.jsonl", "screen-heldout7.jsonl", "screen-heldout8.jsonl", "screen-heldout9.jsonl", "screen-heldout10.jsonl"])
+    @Test("later blind sets (held-out-2 to -11): tuned on after their first run, now regression sets",
+          arguments: ["screen-heldout2.jsonl", "screen-heldout3.jsonl", "screen-heldout4.jsonl", "screen-heldout5.jsonl", "screen-heldout6.jsonl", "screen-heldout7.jsonl", "screen-heldout8.jsonl", "screen-heldout9.jsonl", "screen-heldout10.jsonl", "screen-heldout11.jsonl"])
     func laterRounds(name: String) throws {
         let set = try LabelledMessage.load(name)
         let scores = ScreenScores(try CrisisScreen.bundled(), set)
