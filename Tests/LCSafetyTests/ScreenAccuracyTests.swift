@@ -51,17 +51,19 @@ struct ScreenAccuracyTests {
         #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.05)
     }
 
-    /// Held-out-12 was written together with held-out-11, before any change, and run only to record the honest
-    /// figure (before 0.856 / 0.051, after the held-out-11 round 0.866 / 0.051). It must never be tuned on; the
-    /// floor only catches a regression.
-    @Test("held-out-12 (never tuned on): figures printed, with a regression floor")
-    func heldOut12() throws {
-        let set = try LabelledMessage.load("screen-heldout12.jsonl")
-        #expect(set.count >= 150)
+    /// Held-out-12 was written together with held-out-11, before any change; no rule was written from its misses
+    /// (first run 0.856 / 0.051). Held-out-13 was written blind after the first round and its errors were never
+    /// looked at (0.898 / 0.128 before round 2). The floors sit below the measured figures: they catch a
+    /// regression, they are not the target, and the false-alarm floor on 13 records that the target is not met.
+    @Test("untouched blind sets 12 and 13: figures printed, with regression floors",
+          arguments: [("screen-heldout12.jsonl", 150, 0.85, 0.06), ("screen-heldout13.jsonl", 120, 0.89, 0.13)])
+    func untouched(name: String, minCount: Int, recallFloor: Double, alarmCeiling: Double) throws {
+        let set = try LabelledMessage.load(name)
+        #expect(set.count >= minCount)
         let scores = ScreenScores(try CrisisScreen.bundled(), set)
-        print(scores.table(title: "screen-heldout12.jsonl (\(set.count) messages, never used for tuning)"))
-        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= 0.85)
-        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.06)
+        print(scores.table(title: "\(name) (\(set.count) messages, never used for tuning)"))
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= recallFloor)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= alarmCeiling)
     }
 
     @Test("mean time per message is printed; bound is generous (timing is a benchmark, not a unit test)")
