@@ -4,7 +4,7 @@ import Testing
 
 /// Measures the crisis screen on the labelled sets. The development set is what the rules were written
 /// against; the held-out set was written before any rule and not used for tuning, so it estimates how the screen
-/// does on messages it has not seen. Held-out-2 to -10 were each written blind and run once (their first-run
+/// does on messages it has not seen. Held-out-2 to -11 and -13 were each written blind and run once (their first-run
 /// figures are in the report), then used for tuning; here they guard against regressions.
 @Suite("Crisis screen accuracy")
 struct ScreenAccuracyTests {
@@ -41,14 +41,30 @@ struct ScreenAccuracyTests {
         #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= HeldOutFloor.falseAlarms)
     }
 
-    @Test("later blind sets (held-out-2 to -10): tuned on after their first run, now regression sets",
-          arguments: ["screen-heldout2.jsonl", "screen-heldout3.jsonl", "screen-heldout4.jsonl", "screen-heldout5.jsonl", "screen-heldout6.jsonl", "screen-heldout7.jsonl", "screen-heldout8.jsonl", "screen-heldout9.jsonl", "screen-heldout10.jsonl"])
+    @Test("later blind sets (held-out-2 to -11, -13): tuned on after their first run, now regression sets",
+          arguments: ["screen-heldout2.jsonl", "screen-heldout3.jsonl", "screen-heldout4.jsonl", "screen-heldout5.jsonl", "screen-heldout6.jsonl", "screen-heldout7.jsonl", "screen-heldout8.jsonl", "screen-heldout9.jsonl", "screen-heldout10.jsonl", "screen-heldout11.jsonl", "screen-heldout13.jsonl"])
     func laterRounds(name: String) throws {
         let set = try LabelledMessage.load(name)
         let scores = ScreenScores(try CrisisScreen.bundled(), set)
         print(scores.table(title: "\(name) (\(set.count) messages; blind at first run, used for tuning since)"))
         #expect(ScreenScores.rate(scores.recall["ALL"]!) >= 0.95)
         #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.05)
+    }
+
+    /// Held-out-12 was written together with held-out-11, before any change; no rule was written from its misses
+    /// (first run 0.856 / 0.051; its three false alarms were seen after round 1, so its 0.000 now is not blind).
+    /// Held-out-14 was written before round 3 and its errors were never looked at (0.886 / 0.217 before and after
+    /// round 3). The floors sit below the measured figures: they catch a regression, they are not the target,
+    /// and the false-alarm ceiling on 14 records that the target is not met on unseen text.
+    @Test("untouched blind sets 12 and 14: figures printed, with regression floors",
+          arguments: [("screen-heldout12.jsonl", 150, 0.85, 0.06), ("screen-heldout14.jsonl", 60, 0.86, 0.22)])
+    func untouched(name: String, minCount: Int, recallFloor: Double, alarmCeiling: Double) throws {
+        let set = try LabelledMessage.load(name)
+        #expect(set.count >= minCount)
+        let scores = ScreenScores(try CrisisScreen.bundled(), set)
+        print(scores.table(title: "\(name) (\(set.count) messages, never used for tuning)"))
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= recallFloor)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= alarmCeiling)
     }
 
     @Test("mean time per message is printed; bound is generous (timing is a benchmark, not a unit test)")
