@@ -45,7 +45,7 @@ public final class Generator {
 
     /// Generates up to `maxTokens` tokens after `promptIds`, calling `onText` with each piece of text as soon as
     /// it is complete UTF-8. Throws `ModelError` for an empty or too long prompt or an out-of-range id.
-    public func generate(promptIds: [Int32], maxTokens: Int, sampler: inout SimpleSampler,
+    public func generate(promptIds: [Int32], maxTokens: Int, sampler: TokenSampler,
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         let clock = ContinuousClock()
         state.reset()
@@ -60,6 +60,7 @@ public final class Generator {
         var reason = GenerationStopReason.maxTokens
         while ids.count < maxTokens {
             let token = sampler.sample(logits)
+            sampler.accept(token)
             ids.append(token)
             if endIds.contains(token) {
                 reason = .endOfGeneration

@@ -75,9 +75,13 @@ struct GenerateCommand: AsyncParsableCommand {
         let generator = try Generator(model: llama, tokenizer: tokenizer,
                                       options: RuntimeOptions(contextLength: ctx, threads: threads))
         let promptIds = tokenizer.encode(chat ? chatPrompt(text) : text, parseSpecial: true)
-        var sampler = try SimpleSampler(temperature: temp, seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        // Plain temperature sampling (no top-k/p, min-p or penalties), as the command promises; `chat` uses the
+        // whole chain. Temperature 0 is greedy.
+        let parameters = try SamplingParameters(temperature: temp, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1,
+                                                penaltyWindow: 0, seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        let sampler = TokenSampler(parameters: parameters, vocabularySize: llama.hyperparameters.vocabSize)
         let out = FileHandle.standardOutput
-        let result = try generator.generate(promptIds: promptIds, maxTokens: maxTokens, sampler: &sampler) { piece in
+        let result = try generator.generate(promptIds: promptIds, maxTokens: maxTokens, sampler: sampler) { piece in
             if !json { out.write(Data(piece.utf8)) }
         }
         if json {
