@@ -85,7 +85,7 @@ public final class ChatSession {
             throw error
         }
         let promptEnd = clock.now
-        stats.promptSeconds = seconds(promptEnd - start)
+        stats.promptSeconds = Timing.seconds(promptEnd - start)
 
         var reply: [Int32] = []
         reply.reserveCapacity(configuration.maxTokens + 1)
@@ -101,7 +101,7 @@ public final class ChatSession {
                 let token = sampler.sample(logits)
                 if reply.isEmpty {
                     firstTokenAt = clock.now
-                    stats.timeToFirstToken = seconds(firstTokenAt - start)
+                    stats.timeToFirstToken = Timing.seconds(firstTokenAt - start)
                 }
                 stats.generatedTokens += 1
                 if tokenizer.isEndOfGeneration(token) { reason = .endOfTurn; break }
@@ -125,7 +125,7 @@ public final class ChatSession {
             let rest = stopMatcher.push(detokenizer.finish()).text + stopMatcher.finish()
             if !rest.isEmpty { _ = onText(rest) }
         }
-        stats.generationSeconds = seconds(clock.now - firstTokenAt)
+        stats.generationSeconds = Timing.seconds(clock.now - firstTokenAt)
         exchanges[exchanges.count - 1].assistantTokens = reply + closeTokens
         lastStatistics = stats
         return ReplyOutcome(stopReason: reason, statistics: stats)
@@ -224,9 +224,5 @@ public final class ChatSession {
             out += try tokenizer.encode(p.text, parseSpecial: p.isMarkup)
         }
         return out
-    }
-
-    private func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -85,12 +85,8 @@ public final class Generator {
         }
         let end = clock.now
         return GenerationResult(promptIds: promptIds, ids: ids, text: text, stopReason: reason,
-                                promptMilliseconds: Self.milliseconds(generationStart - promptStart),
-                                generationMilliseconds: Self.milliseconds(end - generationStart))
+                                promptMilliseconds: Timing.milliseconds(generationStart - promptStart),
+                                generationMilliseconds: Timing.milliseconds(end - generationStart))
     }
 
-    private static func milliseconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
-    }
 }

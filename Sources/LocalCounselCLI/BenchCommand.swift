@@ -38,7 +38,7 @@ struct BenchCommand: AsyncParsableCommand {
         let options = try RuntimeOptions(contextLength: max(promptTokens, genTokens, 1) + 1, threads: threadCount,
                                          batchSize: max(promptTokens, 1))
         let state = try InferenceState(model: llama, options: options)
-        let loadMs = (clock.now - loadStart).milliseconds
+        let loadMs = Timing.milliseconds(clock.now - loadStart)
         var rng = SystemRandomNumberGenerator()
         let vocab = Int32(llama.hyperparameters.vocabSize)
         func randomTokens(_ n: Int) -> [Int32] { (0..<n).map { _ in Int32.random(in: 0..<vocab, using: &rng) } }
@@ -55,14 +55,14 @@ struct BenchCommand: AsyncParsableCommand {
                 let tokens = randomTokens(promptTokens)
                 let t = clock.now
                 _ = try state.evaluate(tokens)
-                pp.append(Double(promptTokens) / (clock.now - t).seconds)
+                pp.append(Double(promptTokens) / Timing.seconds(clock.now - t))
             }
             if genTokens > 0 {
                 state.reset()
                 let tokens = randomTokens(genTokens)
                 let t = clock.now
                 for token in tokens { _ = try state.evaluate(token: token) }
-                tg.append(Double(genTokens) / (clock.now - t).seconds)
+                tg.append(Double(genTokens) / Timing.seconds(clock.now - t))
             }
         }
         let rssMB = PeakMemory.megabytes()
@@ -97,11 +97,6 @@ private struct Stats {
         mean = m
         stddev = xs.count > 1 ? (xs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(xs.count - 1)).squareRoot() : 0
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-    var milliseconds: Double { seconds * 1000 }
 }
 
 /// Peak resident memory of this process (getrusage's ru_maxrss, kilobytes on Linux).

@@ -72,8 +72,7 @@ struct PerplexityCommand: AsyncParsableCommand {
             if !json { out.write(Data("[\(c + 1)]\(String(format: "%.4f", Perplexity.combined(scored))),".utf8)) }
         }
         let ppl = Perplexity.combined(scored)
-        let seconds = Double((ContinuousClock.now - start).components.seconds)
-            + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+        let seconds = Timing.seconds(ContinuousClock.now - start)
         if json {
             let perChunk = scored.map { String(format: "%.6f", $0.perplexity) }.joined(separator: ",")
             out.write(Data(("{\"file\":\(Self.quoted(file)),\"ctx\":\(ctx),\"tokens\":\(tokens.count),"
