@@ -34,29 +34,23 @@ struct ScreenCommand: ParsableCommand {
 
     func run() throws {
         // Fail closed: a policy that does not load is a one-line error (exit 1) before any line is reported "ok".
+        let directory = policy.map { URL(fileURLWithPath: $0) }
         if outputs {
-            let filter = try policy.map { try OutputFilter(policyDirectory: URL(fileURLWithPath: $0)) }
-                ?? OutputFilter.bundled()
-            screenOutputs(with: filter)
-            return
-        }
-        let screen = try policy.map { try CrisisScreen(policyDirectory: URL(fileURLWithPath: $0)) }
-            ?? CrisisScreen.bundled()
-        screenInputs(with: screen)
-    }
-
-    /// Reads stdin line by line and writes one verdict line per non-blank input line.
-    private func screenInputs(with screen: CrisisScreen) {
-        while let line = readLine(strippingNewline: true) {
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let output: [String: Any]
-            switch ScreenInputLine.parse(line) {
-            case .failure(let failure):
-                output = ["id": failure.id ?? NSNull(), "error": failure.problem]
-            case .success(let input):
-                let verdict = screen.screen(input.text)
-                output = [
-                    "id": input.id,
+            let filter = try directory.map { try OutputFilter(policyDirectory: $0) } ?? OutputFilter.bundled()
+            let crisisContext = crisisContext
+            Self.judgeLines { text in
+                let verdict = filter.evaluate(text, crisisContext: crisisContext)
+                return [
+                    "verdict": verdict.blocked ? "block" : "allow",
+                    "category": verdict.category?.rawValue ?? NSNull(),
+                    "reason": verdict.reason,
+                ]
+            }
+        } else {
+            let screen = try directory.map { try CrisisScreen(policyDirectory: $0) } ?? CrisisScreen.bundled()
+            Self.judgeLines { text in
+                let verdict = screen.screen(text)
+                return [
                     "verdict": verdict.isCrisis ? "crisis" : "ok",
                     "category": verdict.category?.rawValue ?? NSNull(),
                     "reason": verdict.reason,
@@ -65,28 +59,21 @@ struct ScreenCommand: ParsableCommand {
                     "in_progress": verdict.inProgress,
                 ]
             }
-            print(ScreenInputLine.encode(output))
         }
     }
-}
 
-extension ScreenCommand {
-    /// Reads replies from stdin line by line and writes one `block`/`allow` line per non-blank input line.
-    fileprivate func screenOutputs(with filter: OutputFilter) {
+    /// Reads stdin line by line and writes one line per non-blank input line: the input's id with what `judge`
+    /// says of its text, or an `error` for a line that is not a `{"id", "text"}` object.
+    private static func judgeLines(_ judge: (String) -> [String: Any]) {
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy(\.isWhitespace) { continue }
-            let output: [String: Any]
+            var output: [String: Any]
             switch ScreenInputLine.parse(line) {
             case .failure(let failure):
                 output = ["id": failure.id ?? NSNull(), "error": failure.problem]
             case .success(let input):
-                let verdict = filter.evaluate(input.text, crisisContext: crisisContext)
-                output = [
-                    "id": input.id,
-                    "verdict": verdict.blocked ? "block" : "allow",
-                    "category": verdict.category?.rawValue ?? NSNull(),
-                    "reason": verdict.reason,
-                ]
+                output = judge(input.text)
+                output["id"] = input.id
             }
             print(ScreenInputLine.encode(output))
         }
