@@ -42,7 +42,6 @@ struct LocalCounselCommand: AsyncParsableCommand {
     /// Replaces ArgumentParser's `main` so that usage errors exit 2 (not 64) with one line, and a failing
     /// command exits 1 with one line.
     static func main() async {
-        OpenBLASSetup.reexecIfUseful()
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: ParsableCommand
         do {
@@ -50,6 +49,9 @@ struct LocalCounselCommand: AsyncParsableCommand {
         } catch {
             CLIExit.fail(error, root: Self.self, arguments: arguments)
         }
+        // Only commands that push prompts through sgemm gain from OpenBLAS's AVX-512 kernels; the others
+        // (screen, tokenize, info, help) are not worth a second process start.
+        if command is EvaluatesPrompts { OpenBLASSetup.reexecIfUseful() }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

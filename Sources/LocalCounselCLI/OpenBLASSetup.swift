@@ -22,3 +22,12 @@ enum OpenBLASSetup {
         // exec failed (no /proc?): keep going with the default kernels.
     }
 }
+
+/// Marks a command that runs prompts through the model's batched (OpenBLAS) path, so `OpenBLASSetup` is
+/// worth its re-exec.
+protocol EvaluatesPrompts {}
+
+extension GenerateCommand: EvaluatesPrompts {}
+extension PerplexityCommand: EvaluatesPrompts {}
+extension BenchCommand: EvaluatesPrompts {}
+extension ChatCommand: EvaluatesPrompts {}
