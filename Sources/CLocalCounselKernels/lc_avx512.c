@@ -76,10 +76,12 @@ static inline LC_T __m512i headers16(const uint8_t *base, int bytes, const hdr_t
 /// Weights of blocks p, p+1 of one row as 64 unsigned bytes, with `x` adjusted for Q8_0's sign trick.
 static inline LC_T __m512i pair_weights(const uint8_t *ba, const int kind, const int bs, const int has_b, __m512i *x) {
     if (kind == 2) {
-        const __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_setzero_si256();
+        // w + 128 as unsigned bytes (one xor); the 128 * sum(x) this adds per block is taken out with the block
+        // sums at the end, as Q4_0's offset of 8 is. The integer dot stays exact (|sum| < 2^24).
+        (void)x;
+        const __m256i hi = has_b ? _mm256_loadu_si256((const __m256i *)(ba + bs + 2)) : _mm256_set1_epi8((char)0x80);
         const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(ba + 2))), hi, 1);
-        *x = _mm512_mask_sub_epi8(*x, _mm512_movepi8_mask(w), _mm512_setzero_si512(), *x);
-        return _mm512_abs_epi8(w);
+        return _mm512_xor_si512(w, _mm512_set1_epi8((char)0x80));
     }
     const int off = kind == 0 ? 2 : 4;
     return nibble_pair(ba + off, ba + bs + off, has_b);
@@ -103,7 +105,7 @@ static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *r
             const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
             const __m512 dw = f16lo_to_ps(hdr);
             scale[i] = _mm512_mul_ps(dw, dx);
-            if (kind == 0) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
+            if (kind == 0 || kind == 2) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
             if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
         }
         for (int p = 0; p < cnt; p += 2) {
@@ -122,6 +124,7 @@ static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *r
     for (int i = 0; i < NR; i++) {
         __m512 t = acc[i];
         if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
+        if (kind == 2) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-128.0f), t);
         if (kind == 1) t = _mm512_add_ps(t, extra[i]);
         out[i] = _mm512_reduce_add_ps(t);
     }
@@ -162,6 +165,109 @@ static LC_T void mv_q4_1(const void *w, size_t rb, int cols, int r0, int r1, con
 static LC_T void mv_q8_0(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
                          const float *xs, float *y) {
     mv_quant(w, rb, cols, r0, r1, xq, xd, xs, y, 2, 34);
+}
+
+// ---- Level 3: the same, plus AVX-512 VBMI byte permutes (Ice Lake, Zen 4 and later) ----
+// Q4_0/Q4_1 four blocks at a time: one vpermt2b gathers the 4 x 16 nibble bytes out of the 72/80 bytes of four
+// blocks, the low and high nibbles feed two vpdpbusd against activations permuted to match (shared by the rows
+// of a pass), and one scale spread serves four blocks. Half the instructions per block of the pair kernel.
+#define LC_TV __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,avx2,fma,f16c")))
+
+/// Byte k of `n` bytes from p (n in 0...64) as a zero-padded register; never reads past p + n.
+static inline LC_TV __m512i load_upto64(const uint8_t *p, int n) {
+    if (n >= 64) return _mm512_loadu_si512((const void *)p);
+    if (n <= 0) return _mm512_setzero_si512();
+    return _mm512_maskz_loadu_epi8((__mmask64)((1ull << n) - 1), p);
+}
+
+static inline __attribute__((always_inline)) LC_TV void rows_dot4(const uint8_t *row, size_t rb, const int NR, int nb,
+        const int8_t *xq, const float *xd, const float *xs, const int kind, const int bs, const hdr_table *tbl,
+        const __m512i widx, const __m512i xlo_idx, const __m512i xhi_idx, float *out) {
+    const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    const __m512i lowmask = _mm512_set1_epi8(0x0F);
+    __m512 acc[4], extra[4], scale[4];
+    for (int i = 0; i < NR; i++) { acc[i] = _mm512_setzero_ps(); extra[i] = _mm512_setzero_ps(); }
+    for (int b0 = 0; b0 < nb; b0 += 16) {
+        const int cnt = nb - b0 < 16 ? nb - b0 : 16;
+        const __mmask16 km = (__mmask16)((1u << cnt) - 1);
+        const __m512 dx = _mm512_maskz_loadu_ps(km, xd + b0), sx = _mm512_maskz_loadu_ps(km, xs + b0);
+        for (int i = 0; i < NR; i++) {
+            const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
+            const __m512 dw = f16lo_to_ps(hdr);
+            scale[i] = _mm512_mul_ps(dw, dx);
+            if (kind == 0) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
+            if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
+        }
+        for (int g = 0; g < cnt; g += 4) {
+            const int blocks = cnt - g < 4 ? cnt - g : 4;
+            // Activations of the four blocks, [0:16) of each in xlo and [16:32) in xhi; missing blocks read 0.
+            const int8_t *xg = xq + (size_t)(b0 + g) * 32;
+            const __m512i x0 = load_upto64((const uint8_t *)xg, blocks * 32);
+            const __m512i x1 = load_upto64((const uint8_t *)xg + 64, blocks * 32 - 64);
+            const __m512i xlo = _mm512_permutex2var_epi8(x0, xlo_idx, x1);
+            const __m512i xhi = _mm512_permutex2var_epi8(x0, xhi_idx, x1);
+            const __m512i sidx = _mm512_add_epi32(spread, _mm512_set1_epi32(g));
+            const int bytes = blocks * bs;
+            for (int i = 0; i < NR; i++) {
+                const uint8_t *p = row + i * rb + (size_t)(b0 + g) * bs;
+                __m512i a, b;
+                if (bytes == 4 * bs) {
+                    // The four blocks end at byte 4 * bs (<= 80): the second table needs only bytes [64, 80).
+                    a = _mm512_loadu_si512((const void *)p);
+                    b = _mm512_castsi128_si512(_mm_maskz_loadu_epi8((__mmask16)((1u << (4 * bs - 64)) - 1), p + 64));
+                } else {
+                    a = load_upto64(p, bytes);
+                    b = _mm512_setzero_si512();
+                }
+                const __m512i v = _mm512_permutex2var_epi8(a, widx, b);
+                const __m512i lo = _mm512_and_si512(v, lowmask);
+                const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), lowmask);
+                const __m512i d = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, xlo), hi, xhi);
+                acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), _mm512_permutexvar_ps(sidx, scale[i]), acc[i]);
+            }
+        }
+    }
+    for (int i = 0; i < NR; i++) {
+        __m512 t = acc[i];
+        if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
+        if (kind == 1) t = _mm512_add_ps(t, extra[i]);
+        out[i] = _mm512_reduce_add_ps(t);
+    }
+}
+
+static inline __attribute__((always_inline)) LC_TV void mv_quant4(const void *w, size_t rb, int cols, int r0, int r1,
+        const int8_t *xq, const float *xd, const float *xs, float *y, const int kind, const int bs) {
+    hdr_table t;
+    hdr_table_init(&t, bs);
+    // Lane L of the gathered weights: byte L % 16 of block L / 16's nibbles (which start 2 (Q4_0) or 4 (Q4_1)
+    // bytes into the block); of the activations: element L % 16 (low) or 16 + L % 16 (high) of block L / 16.
+    uint8_t wi[64], lo[64], hi[64];
+    for (int l = 0; l < 64; l++) {
+        wi[l] = (uint8_t)((l / 16) * bs + (kind == 0 ? 2 : 4) + l % 16);
+        lo[l] = (uint8_t)((l / 16) * 32 + l % 16);
+        hi[l] = (uint8_t)((l / 16) * 32 + 16 + l % 16);
+    }
+    const __m512i widx = _mm512_loadu_si512((const void *)wi), xlo_idx = _mm512_loadu_si512((const void *)lo),
+                  xhi_idx = _mm512_loadu_si512((const void *)hi);
+    const uint8_t *base = (const uint8_t *)w;
+    const int nb = cols / 32;
+    int r = r0;
+    for (; r + LC_ROWS_PER_PASS <= r1; r += LC_ROWS_PER_PASS) {
+        const uintptr_t ahead = (uintptr_t)base + (uintptr_t)(r + LC_PREFETCH_ROWS) * rb;
+        for (size_t off = 0; off < LC_ROWS_PER_PASS * rb; off += 64) _mm_prefetch((const char *)(ahead + off), _MM_HINT_T0);
+        rows_dot4(base + (size_t)r * rb, rb, LC_ROWS_PER_PASS, nb, xq, xd, xs, kind, bs, &t, widx, xlo_idx, xhi_idx, y + r);
+    }
+    for (; r < r1; r++) rows_dot4(base + (size_t)r * rb, rb, 1, nb, xq, xd, xs, kind, bs, &t, widx, xlo_idx, xhi_idx, y + r);
+}
+
+static LC_TV void mv_q4_0_vbmi(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                               const float *xs, float *y) {
+    mv_quant4(w, rb, cols, r0, r1, xq, xd, xs, y, 0, 18);
+}
+
+static LC_TV void mv_q4_1_vbmi(const void *w, size_t rb, int cols, int r0, int r1, const int8_t *xq, const float *xd,
+                               const float *xs, float *y) {
+    mv_quant4(w, rb, cols, r0, r1, xq, xd, xs, y, 1, 20);
 }
 
 static inline LC_T __mmask16 tail_mask(int left) { return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1); }
@@ -399,6 +505,12 @@ static LC_T void swiglu_f32(float *gate, const float *up, int n) {
 
 const lc_kernel_table lc_table_avx512 = {
     mv_q4_0, mv_q4_1, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
+    dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
+    dot_f32, axpy_f32, dot_rows_f32, accumulate_rows_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
+};
+
+const lc_kernel_table lc_table_avx512vbmi = {
+    mv_q4_0_vbmi, mv_q4_1_vbmi, mv_q8_0, mv_f32, mv_f16, mv_bf16, quantize_q8,
     dq_q4_0, dq_q4_1, dq_q8_0, dq_f16, dq_bf16,
     dot_f32, axpy_f32, dot_rows_f32, accumulate_rows_f32, rmsnorm_f32, softmax_f32, swiglu_f32,
 };

@@ -8,7 +8,7 @@ static int lc_detect(void) {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("fma") &&
         __builtin_cpu_supports("f16c"))
-        return LC_LEVEL_AVX512;
+        return __builtin_cpu_supports("avx512vbmi") ? LC_LEVEL_AVX512VBMI : LC_LEVEL_AVX512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
         return LC_LEVEL_AVX2;
 #endif
@@ -31,7 +31,8 @@ static const lc_kernel_table *lc_table(int level) {
     const int best = lc_best_level();
     if (level > best) level = best;
 #if defined(__x86_64__) || defined(__i386__)
-    if (level >= LC_LEVEL_AVX512) return &lc_table_avx512;
+    if (level >= LC_LEVEL_AVX512VBMI) return &lc_table_avx512vbmi;
+    if (level == LC_LEVEL_AVX512) return &lc_table_avx512;
     if (level == LC_LEVEL_AVX2) return &lc_table_avx2;
 #endif
     return &lc_table_scalar;

@@ -29,6 +29,7 @@ typedef struct {
 extern const lc_kernel_table lc_table_scalar;
 extern const lc_kernel_table lc_table_avx2;
 extern const lc_kernel_table lc_table_avx512;
+extern const lc_kernel_table lc_table_avx512vbmi;
 
 /// IEEE half -> float without F16C (exact; subnormals, inf, NaN).
 static inline float lc_f16_to_f32_soft(uint16_t h) {

@@ -9,8 +9,11 @@ public enum KernelLevel: Int, Sendable, CaseIterable, Comparable, CustomStringCo
     case scalar = 0
     /// AVX2 + FMA + F16C (Haswell, Zen 1 and later).
     case avx2 = 1
-    /// AVX-512 F/BW/VL/DQ + VNNI (Ice Lake, Zen 4 and later).
+    /// AVX-512 F/BW/VL/DQ + VNNI (Cascade Lake and later).
     case avx512 = 2
+    /// The above plus VBMI byte permutes, which gather four 4-bit blocks in one instruction (Ice Lake, Zen 4 and
+    /// later). Only the 4-bit products differ from `avx512`.
+    case avx512vbmi = 3
 
     /// -1: nothing forced.
     private static let forcedRaw = Atomic<Int>(-1)
@@ -35,12 +38,13 @@ public enum KernelLevel: Int, Sendable, CaseIterable, Comparable, CustomStringCo
     /// The value the C entry points take.
     @inline(__always) var c: Int32 { Int32(rawValue) }
 
-    /// `scalar`, `avx2` or `avx512`.
+    /// `scalar`, `avx2`, `avx512` or `avx512vbmi`.
     public var description: String {
         switch self {
         case .scalar: return "scalar"
         case .avx2: return "avx2"
         case .avx512: return "avx512"
+        case .avx512vbmi: return "avx512vbmi"
         }
     }
 
@@ -50,6 +54,6 @@ public enum KernelLevel: Int, Sendable, CaseIterable, Comparable, CustomStringCo
         self = level
     }
 
-    /// Lower levels first (`scalar < avx2 < avx512`).
+    /// Lower levels first (`scalar < avx2 < avx512 < avx512vbmi`).
     public static func < (a: KernelLevel, b: KernelLevel) -> Bool { a.rawValue < b.rawValue }
 }

@@ -15,7 +15,7 @@ enum OpenBLASSetup {
 
     static func reexecIfUseful() {
         guard getenv("OPENBLAS_CORETYPE") == nil, getenv(marker) == nil else { return }
-        guard KernelLevel.best == .avx512 else { return }
+        guard KernelLevel.best >= .avx512 else { return }
         setenv("OPENBLAS_CORETYPE", "SkylakeX", 1)
         setenv(marker, "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)

@@ -28,7 +28,8 @@ _Static_assert(sizeof(lc_block_q8_0) == 34, "block_q8_0 must be 34 bytes");
 enum {
     LC_LEVEL_SCALAR = 0,  ///< portable C, any x86-64 / any CPU
     LC_LEVEL_AVX2 = 1,    ///< AVX2 + FMA + F16C (Haswell, Zen 1 and later)
-    LC_LEVEL_AVX512 = 2,  ///< AVX-512 F/BW/VL/DQ + VNNI (Ice Lake, Zen 4 and later)
+    LC_LEVEL_AVX512 = 2,  ///< AVX-512 F/BW/VL/DQ + VNNI (Cascade Lake and later)
+    LC_LEVEL_AVX512VBMI = 3,  ///< the above plus VBMI byte permutes (Ice Lake, Zen 4 and later)
 };
 
 /// ggml type ids the row kernels accept (GGUF ids).
