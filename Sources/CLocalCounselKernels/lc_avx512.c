@@ -87,6 +87,37 @@ static inline LC_T __m512i pair_weights(const uint8_t *ba, const int kind, const
     return nibble_pair(ba + off, ba + bs + off, has_b);
 }
 
+/// Per-block scales of a window of `cnt` (<= 16) blocks starting at block b0, for NR rows: `scale[i]` =
+/// d_w * d_x per block, and the offset term accumulated into `extra[i]` (d_w * s_x for Q4_0 and Q8_0, m * s_x
+/// for Q4_1). Shared by the pair and the four-block kernels.
+static inline __attribute__((always_inline)) LC_T void window_scales(const uint8_t *row, size_t rb, const int NR,
+        int b0, int cnt, const float *xd, const float *xs, const int kind, const int bs, const hdr_table *tbl,
+        __m512 *scale, __m512 *extra) {
+    const __mmask16 km = (__mmask16)((1u << cnt) - 1);
+    const __m512 dx = _mm512_maskz_loadu_ps(km, xd + b0), sx = _mm512_maskz_loadu_ps(km, xs + b0);
+    for (int i = 0; i < NR; i++) {
+        // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
+        const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
+        const __m512 dw = f16lo_to_ps(hdr);
+        scale[i] = _mm512_mul_ps(dw, dx);
+        if (kind == 0 || kind == 2) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
+        if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
+    }
+}
+
+/// Folds the offset term in before the one horizontal sum: Q4_0 subtracts 8 * d_w * s_x, Q8_0 (weights biased
+/// by 128) 128 * d_w * s_x, Q4_1 adds m * s_x.
+static inline __attribute__((always_inline)) LC_T void fold_rows(const int NR, const int kind, const __m512 *acc,
+        const __m512 *extra, float *out) {
+    for (int i = 0; i < NR; i++) {
+        __m512 t = acc[i];
+        if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
+        if (kind == 2) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-128.0f), t);
+        if (kind == 1) t = _mm512_add_ps(t, extra[i]);
+        out[i] = _mm512_reduce_add_ps(t);
+    }
+}
+
 /// NR rows (starting at `row`, `rb` bytes apart) dotted with one activation vector. Several rows per pass share
 /// the activation loads and scale-spreading indices and give the core independent dependency chains.
 /// KIND: 0 = Q4_0, 1 = Q4_1, 2 = Q8_0.
@@ -98,16 +129,7 @@ static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *r
     for (int i = 0; i < NR; i++) { acc[i] = _mm512_setzero_ps(); extra[i] = _mm512_setzero_ps(); }
     for (int b0 = 0; b0 < nb; b0 += 16) {
         const int cnt = nb - b0 < 16 ? nb - b0 : 16;
-        const __mmask16 km = (__mmask16)((1u << cnt) - 1);
-        const __m512 dx = _mm512_maskz_loadu_ps(km, xd + b0), sx = _mm512_maskz_loadu_ps(km, xs + b0);
-        for (int i = 0; i < NR; i++) {
-            // Headers of up to 16 blocks: d in the low 16 bits (and m above it for Q4_1).
-            const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
-            const __m512 dw = f16lo_to_ps(hdr);
-            scale[i] = _mm512_mul_ps(dw, dx);
-            if (kind == 0 || kind == 2) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
-            if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
-        }
+        window_scales(row, rb, NR, b0, cnt, xd, xs, kind, bs, tbl, scale, extra);
         for (int p = 0; p < cnt; p += 2) {
             const int has_b = p + 1 < cnt;
             const __m512i xv = act_pair(xq + (size_t)(b0 + p) * 32, has_b);
@@ -120,14 +142,7 @@ static inline __attribute__((always_inline)) LC_T void rows_dot(const uint8_t *r
             }
         }
     }
-    // Fold the offset term in before the one horizontal sum: Q4_0 subtracts 8 * d_w * s_x, Q4_1 adds m * s_x.
-    for (int i = 0; i < NR; i++) {
-        __m512 t = acc[i];
-        if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
-        if (kind == 2) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-128.0f), t);
-        if (kind == 1) t = _mm512_add_ps(t, extra[i]);
-        out[i] = _mm512_reduce_add_ps(t);
-    }
+    fold_rows(NR, kind, acc, extra, out);
 }
 
 /// Rows per pass, and how many rows ahead the pass prefetches. Reading four rows side by side hides the stream
@@ -200,15 +215,7 @@ static inline __attribute__((always_inline)) LC_TV void rows_dot4(const uint8_t 
     for (int i = 0; i < NR; i++) { acc[i] = _mm512_setzero_ps(); extra[i] = _mm512_setzero_ps(); }
     for (int b0 = 0; b0 < nb; b0 += 16) {
         const int cnt = nb - b0 < 16 ? nb - b0 : 16;
-        const __mmask16 km = (__mmask16)((1u << cnt) - 1);
-        const __m512 dx = _mm512_maskz_loadu_ps(km, xd + b0), sx = _mm512_maskz_loadu_ps(km, xs + b0);
-        for (int i = 0; i < NR; i++) {
-            const __m512i hdr = headers16(row + i * rb + (size_t)b0 * bs, cnt * bs, tbl);
-            const __m512 dw = f16lo_to_ps(hdr);
-            scale[i] = _mm512_mul_ps(dw, dx);
-            if (kind == 0) extra[i] = _mm512_fmadd_ps(dw, sx, extra[i]);
-            if (kind == 1) extra[i] = _mm512_fmadd_ps(f16lo_to_ps(_mm512_srli_epi32(hdr, 16)), sx, extra[i]);
-        }
+        window_scales(row, rb, NR, b0, cnt, xd, xs, kind, bs, tbl, scale, extra);
         for (int g = 0; g < cnt; g += 4) {
             const int blocks = cnt - g < 4 ? cnt - g : 4;
             // Activations of the four blocks, [0:16) of each in xlo and [16:32) in xhi; missing blocks read 0.
@@ -238,12 +245,7 @@ static inline __attribute__((always_inline)) LC_TV void rows_dot4(const uint8_t 
             }
         }
     }
-    for (int i = 0; i < NR; i++) {
-        __m512 t = acc[i];
-        if (kind == 0) t = _mm512_fmadd_ps(extra[i], _mm512_set1_ps(-8.0f), t);
-        if (kind == 1) t = _mm512_add_ps(t, extra[i]);
-        out[i] = _mm512_reduce_add_ps(t);
-    }
+    fold_rows(NR, kind, acc, extra, out);
 }
 
 static inline __attribute__((always_inline)) LC_TV void mv_quant4(const void *w, size_t rb, int cols, int r0, int r1,
