@@ -71,7 +71,8 @@ public enum TranscriptError: LocalizedError, Equatable, Sendable, CustomStringCo
             return "transcript \(path) was altered: record \(record) failed authentication; nothing was shown"
         case let .truncated(path, afterRecord):
             return "transcript \(path) is incomplete: it ends after record \(afterRecord) without its closing "
-                + "record (cut short, or the writer never closed it); nothing was shown"
+                + "record (cut short, or the writer never closed it); nothing was shown — "
+                + "`localcounsel transcript read --recover` shows the entries written before the cut"
         case let .entryTooLarge(bytes, limit):
             return "transcript entry of \(bytes) bytes exceeds the limit of \(limit) bytes"
         case .passphraseMissing:

@@ -23,10 +23,24 @@ struct TranscriptCommand: AsyncParsableCommand {
 
         @Argument(help: "The transcript file.") var path: String
         @Flag(name: .long, help: "One JSON object per line: {\"role\":…,\"time\":…,\"text\":…}.") var json = false
+        @Flag(name: .long, help: """
+            Read a transcript whose chat was interrupted (no closing record): print the entries written before \
+            the cut and say on stderr that the file is incomplete. Altered files are still refused.
+            """) var recover = false
 
         func run() async throws {
             let passphrase = try TranscriptPassphrase.obtain(confirm: false)
-            let entries = try TranscriptReader.read(path: path, passphrase: passphrase)
+            let entries: [TranscriptEntry]
+            if recover {
+                let recovery = try TranscriptReader.recover(path: path, passphrase: passphrase)
+                entries = recovery.entries
+                if !recovery.isComplete {
+                    FileHandle.standardError.write(Data(("note: \(path) has no closing record (the chat was " +
+                        "interrupted); showing the \(entries.count) entries written before the cut\n").utf8))
+                }
+            } else {
+                entries = try TranscriptReader.read(path: path, passphrase: passphrase)
+            }
             var out = ""
             let iso = ISO8601DateFormatter()
             iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

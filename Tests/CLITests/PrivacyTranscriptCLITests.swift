@@ -69,6 +69,41 @@ import Testing
         #expect(missing.exited(1) && missing.stderrText.contains("nope.lct"), "\(missing)")
     }
 
+    @Test func recoverReadsAnInterruptedTranscriptUpToTheCut() throws {
+        let dir = try CLI.makeTemporaryDirectory(prefix: "lc-tr-recover")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let texts: [(TranscriptRole, String)] = [(.user, "first"), (.assistant, "second"), (.user, "third")]
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: try Self.writeTranscript(in: dir, texts: texts)))
+        // The closing record is 4 (length) + 9 (kind, entry count) + 16 (tag) bytes: without it, as a killed chat
+        // leaves the file, every entry is intact.
+        let killed = dir.appendingPathComponent("killed.lct")
+        try bytes.prefix(bytes.count - 29).write(to: killed)
+        let plain = try CLI.run(["transcript", "read", killed.path], environment: Self.env)
+        #expect(plain.exited(1) && plain.stdout.isEmpty && plain.stderrText.contains("--recover"), "\(plain)")
+        let r = try CLI.run(["transcript", "read", "--recover", "--json", killed.path], environment: Self.env)
+        #expect(r.exited(0), "\(r)")
+        #expect(r.stdoutText.split(separator: "\n").count == 3 && r.stdoutText.contains("\"text\":\"third\""), "\(r)")
+        #expect(r.stderrText.contains("no closing record") && r.stderrText.contains("3 entries"), "\(r)")
+
+        // Cut inside the third entry: the first two come back.
+        let torn = dir.appendingPathComponent("torn.lct")
+        try bytes.prefix(bytes.count - 29 - 10).write(to: torn)
+        let t = try CLI.run(["transcript", "read", "--recover", torn.path], environment: Self.env)
+        #expect(t.exited(0) && t.stdoutText.contains("user: first") && t.stdoutText.contains("assistant: second")
+                && !t.stdoutText.contains("third"), "\(t)")
+
+        // A complete file says nothing extra; an altered one is refused as before.
+        let whole = try CLI.run(["transcript", "read", "--recover", killed.path.replacingOccurrences(of: "killed", with: "session")],
+                                environment: Self.env)
+        #expect(whole.exited(0) && whole.stderr.isEmpty, "\(whole)")
+        var altered = bytes.prefix(bytes.count - 29)
+        altered[altered.startIndex + 60] ^= 0x04
+        let bad = dir.appendingPathComponent("bad.lct")
+        try altered.write(to: bad)
+        let b = try CLI.run(["transcript", "read", "--recover", bad.path], environment: Self.env)
+        #expect(b.exited(1) && b.stdout.isEmpty, "\(b)")
+    }
+
     @Test func passphraseIsNeverAnArgumentAndIsRequired() throws {
         let dir = try CLI.makeTemporaryDirectory(prefix: "lc-tr-pass")
         defer { try? FileManager.default.removeItem(at: dir) }
