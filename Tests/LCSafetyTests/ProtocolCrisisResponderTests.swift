@@ -8,12 +8,12 @@ struct ProtocolCrisisResponderTests {
         nil, "suicidal_ideation", "suicide_plan", "self_harm", "harm_to_others", "abuse_danger", "medical_emergency",
         "command_hallucinations", "third_party",
     ]
-    static let aiWord = ["en": "AI", "es": "IA", "fr": "IA", "de": "KI"]
+    static let aiWord = ["en": "AI", "es": "IA", "fr": "IA", "de": "KI", "hi": "AI"]
 
     @Test("the bundled table and texts load, with the required countries and languages")
     func loads() throws {
         let responder = try CrisisResponder.bundled()
-        #expect(Set(responder.languages).isSuperset(of: ["en", "es", "fr", "de"]))
+        #expect(Set(responder.languages).isSuperset(of: ["en", "es", "fr", "de", "hi"]))
         #expect(Set(responder.countries).isSuperset(of: ["US", "ES", "FR", "DE", "IN", "GB", "CA", "AU", "IE", "MX"]))
     }
 
@@ -21,7 +21,7 @@ struct ProtocolCrisisResponderTests {
     func everyCombination() throws {
         let responder = try CrisisResponder.bundled()
         let filter = try OutputFilter.bundled()
-        for language in ["en", "es", "fr", "de"] {
+        for language in ["en", "es", "fr", "de", "hi"] {
             for country in ["US", "ES", "FR", "DE", "IN", "GB", "CA", "AU", "IE", "MX", "BR", nil] {
                 for category in Self.categories {
                     for (clarify, inProgress, followUp) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {

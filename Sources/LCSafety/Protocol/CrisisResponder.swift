@@ -38,13 +38,13 @@ public struct CrisisResponder: Sendable {
     ///   - country: ISO 3166-1 alpha-2 code (case-insensitive, `UK` accepted); nil or invalid means unknown, and
     ///     the response asks for it.
     ///   - followUp: a later turn of a session that is already crisis-aware: a shorter reminder with the line.
-    ///   - language: ISO 639-1 code of the texts to use; nil or a language without texts gives English.
+    ///   - language: ISO 639-1 code of the texts to use, optionally with a script (`hi-Latn`, as the screen reports
+    ///     romanised Hindi, uses the `hi` texts); nil or a language without texts gives English.
     public func response(
         category: String?, needsClarification: Bool, inProgress: Bool, country: String?, followUp: Bool,
         language: String? = nil
     ) -> String {
-        let lang = texts.languages[language ?? "en"] ?? texts.languages["en"]
-        guard let lang else { return "" }  // unreachable: validation requires English
+        guard let lang = languageTexts(for: language) else { return "" }  // unreachable: validation requires English
         let known = category.flatMap { CrisisResponses.categories.contains($0) ? $0 : nil }
         var keys: [String] = []
         if inProgress {
@@ -66,10 +66,17 @@ public struct CrisisResponder: Sendable {
     /// What is shown instead of a reply the output filter blocked: a short, safe text for the block's category,
     /// with the country's crisis line where the category calls for one.
     public func safeFallback(for verdict: OutputVerdict, country: String?, language: String? = nil) -> String {
-        let lang = texts.languages[language ?? "en"] ?? texts.languages["en"]
-        guard let lang else { return "" }
+        guard let lang = languageTexts(for: language) else { return "" }
         let key = verdict.category?.rawValue ?? "default"
         return render(lang.fallbacks[key] ?? lang.fallbacks["default"] ?? [], language: lang, country: country)
+    }
+
+    /// The texts for a language tag: the exact tag, else its ISO 639-1 base (the screen's verdicts say `hi-Latn`,
+    /// the texts are keyed `hi`), else English.
+    private func languageTexts(for language: String?) -> CrisisResponses.Language? {
+        guard let language else { return texts.languages["en"] }
+        let base = language.split(separator: "-").first.map(String.init) ?? language
+        return texts.languages[language] ?? texts.languages[base] ?? texts.languages["en"]
     }
 
     // MARK: - Rendering
