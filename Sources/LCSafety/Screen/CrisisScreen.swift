@@ -11,8 +11,13 @@ import Foundation
 /// framing (fiction, news, a question for a class, grief, a past told as resolved) shares its clause — unless the
 /// rule marks present danger — or, for bare topic words, the clause is a general question. Guards are scoped to the
 /// clause, so a crisis sentence buried in a long, harmless message still fires.
+///
+/// When no rule fires, a learned second signal (`ScreenClassifier`, `screen/classifier.json`) scores the message
+/// for wording the rules do not know; it leaves alone the sentences a rule guard explicitly cleared, and a crisis
+/// it finds is reported with reason `classifier` and asks for clarification.
 public struct CrisisScreen: Sendable {
     private let languages: [LanguageScreen]
+    private let classifier: ScreenClassifier
 
     /// The screen with the policy shipped in the package.
     public static func bundled() throws -> CrisisScreen {
@@ -22,9 +27,9 @@ public struct CrisisScreen: Sendable {
         return try CrisisScreen(policyDirectory: policy)
     }
 
-    /// Loads and validates every `screen/*.rules` file under `policyDirectory` (the `Policy` folder, or a clinic's
-    /// copy of it). Throws `SafetyPolicyError` on a missing folder, an unreadable file, any invalid line, or a
-    /// crisis category that no rule covers.
+    /// Loads and validates every `screen/*.rules` file and `screen/classifier.json` under `policyDirectory` (the
+    /// `Policy` folder, or a clinic's copy of it). Throws `SafetyPolicyError` on a missing folder or file, an
+    /// unreadable file, any invalid line or classifier entry, or a crisis category that no rule covers.
     public init(policyDirectory: URL) throws {
         let folder = policyDirectory.appendingPathComponent("screen", isDirectory: true)
         let names: [String]
@@ -51,6 +56,9 @@ public struct CrisisScreen: Sendable {
             throw SafetyPolicyError.screenPolicyIncomplete(problem: "no rule for \(missing.joined(separator: ", "))")
         }
         self.languages = languages
+        let classifierFile = try PolicyFiles.decode(ScreenClassifierFile.self, ScreenClassifier.file,
+                                                    in: policyDirectory, layer: .screen)
+        classifier = try ScreenClassifier(file: classifierFile)
     }
 
     /// The languages the loaded policy screens, by code.
@@ -67,8 +75,11 @@ public struct CrisisScreen: Sendable {
         var clarify = true
         var inProgress = false
         var any = false
+        var cleared: Set<Int> = []
         for (k, language) in languages.enumerated() {
-            for finding in language.findings(in: language.stream(for: base)) {
+            let evaluation = language.evaluate(language.stream(for: base))
+            cleared.formUnion(evaluation.clearedSentences)
+            for finding in evaluation.findings {
                 if finding.flags.contains(.weak), markers[k] < topMarkers || (markers[k] == 0 && topMarkers > 0) { continue }
                 any = true
                 if !finding.flags.contains(.ask) { clarify = false }
@@ -81,6 +92,12 @@ public struct CrisisScreen: Sendable {
         if let best, any {
             return ScreenVerdict(isCrisis: true, category: best.finding.category, reason: best.finding.ruleId,
                                  language: best.language, needsClarification: clarify, inProgress: inProgress)
+        }
+        let learned = classifier.score(base, cleared: cleared)
+        if learned.crisisProbability >= classifier.threshold {
+            return ScreenVerdict(isCrisis: true, category: learned.category, reason: "classifier",
+                                 language: likelyLanguage(base), needsClarification: true,
+                                 inProgress: learned.category == .medicalEmergency)
         }
         return ScreenVerdict(isCrisis: false, category: nil, reason: "ok", language: likelyLanguage(base))
     }
