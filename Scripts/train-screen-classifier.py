@@ -12,15 +12,19 @@ message still scores high.
 
 Training data (tuning sets only): screen-dev.jsonl, screen-heldout2..11 and 13, and screen-train-*.jsonl in
 Tests/LCSafetyTests/Fixtures/. The blind sets (screen-heldout.jsonl, -12, -14) are never read here.
-The threshold is chosen by cross-validation so that the classifier alone flags at most --max-fp of the ok
-training messages.
+The threshold is chosen by cross-validation so that the classifier alone (as deployed: with --guards, the
+sentences the rules' guards cleared are not scored) flags at most --max-fp of the ok training messages.
 
-Usage: Scripts/train-screen-classifier.py [--holdout FILE ...] [--rules-bin PATH] [--no-write]
+Usage: Scripts/train-screen-classifier.py [--guards DUMP] [--holdout FILE ...] [--no-write] [--check-tokens DUMP]
+  --guards:  LCSAFETY_SCREEN_TOKENS_DUMP output of `swift test --filter ScreenTokenDump` (the rules' verdict and
+             the sentences their guards cleared, per training message). With it, messages are scored as the
+             screen scores them (cleared sentences left out) for the threshold, and rules + classifier figures
+             are reported. Without it the threshold is chosen on unguarded scores (higher, more conservative).
   --holdout: leave these training files out, train on the rest and report how the classifier (and, with
-             --rules-bin, the rules-only `localcounsel` binary OR the classifier) does on them.
+             --guards, the rules OR the classifier) does on them.
 Needs numpy; nothing is downloaded.
 """
-import argparse, glob, json, math, os, subprocess, sys, tempfile
+import argparse, glob, json, math, os, sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -36,6 +40,8 @@ CLASSES = ["ok", "suicidal_ideation", "suicide_plan", "self_harm", "harm_to_othe
            "medical_emergency", "command_hallucinations", "third_party"]
 BUCKETS = 1 << 18
 WHOLE_ONLY = False
+BINARY = False
+OK_SENTENCES = False
 PROBES = [
     "I want to kill myself",
     "this exam is killing me lol",
@@ -50,8 +56,10 @@ PROBES = [
 ]
 
 
-def units(text, char_ns):
-    """Feature hashes of each unit: the whole message first (when it has several sentences), then each sentence."""
+def units(text, char_ns, cleared=()):
+    """(sentence index, feature hashes) of each unit: the whole message first (index -1; only when it has several
+    sentences and none was cleared), then each sentence not in `cleared` (sentences the rules' guards cleared,
+    which ScreenClassifier.swift does not score either)."""
     sentences, cur = [], None
     for t in norm.tokens(text):
         if t == norm.SENTENCE_START:
@@ -59,10 +67,10 @@ def units(text, char_ns):
             sentences.append(cur)
         elif t != norm.PAUSE:
             cur.append(t)
-    per = [sentence_hashes(s, char_ns) for s in sentences if s]
-    if len(per) > 1:
-        return [[h for p in per for h in p]] + per
-    return per or [[]]
+    per = [(k, sentence_hashes(s, char_ns)) for k, s in enumerate(sentences) if s and k not in cleared]
+    if len(per) > 1 and not cleared:
+        return [(-1, [h for _, p in per for h in p])] + per
+    return per
 
 
 def sentence_hashes(words, char_ns):
@@ -89,19 +97,27 @@ def load(path):
 class Data:
     """Messages with their unit features, so folds only re-index."""
 
-    def __init__(self, items, char_ns):
+    def __init__(self, items, char_ns, guards=None):
         self.items = items
-        self.units = [[normalised_counts(h, BUCKETS) for h in units(it["text"], char_ns)] for it in items]
+        # Training rows: every unit without guards. Scored units: as deployed, guard-cleared sentences left out.
+        self.units = [[normalised_counts(h, BUCKETS) for _, h in units(it["text"], char_ns)] for it in items]
+        self.scored = self.units
+        if guards is not None:
+            self.scored = [[normalised_counts(h, BUCKETS) for _, h in units(it["text"], char_ns, guards[it["id"]]["cleared"])]
+                           for it in items]
+        self.units = [u or [{}] for u in self.units]
         self.y = np.array([0 if it["label"] == "ok" else CLASSES.index(it["category"]) for it in items])
 
     def examples(self, idx):
-        """Training rows: a crisis message as a whole; an ok message as a whole and sentence by sentence."""
+        """Training rows: each message as a whole (whether a crisis message's sentences carry the crisis is not
+        labelled; adding an ok message's sentences as ok rows measured no better)."""
         fms, ys = [], []
         for i in idx:
             if self.y[i] == 0:
-                fms.extend(self.units[i]); ys.extend([0] * len(self.units[i]))
+                us = self.units[i] if OK_SENTENCES else self.units[i][:1]
+                fms.extend(us); ys.extend([0] * len(us))
             else:
-                fms.append(self.units[i][0]); ys.append(self.y[i])
+                fms.append(self.units[i][0]); ys.append(1 if BINARY else self.y[i])
         return matrix(fms), np.array(ys)
 
     def scores(self, model, idx):
@@ -111,8 +127,8 @@ class Data:
         pos[used] = np.arange(len(used))
         out = []
         for i in idx:
-            best, cat = -1.0, 1
-            for fm in (self.units[i][:1] if WHOLE_ONLY else self.units[i]):
+            best, cat = 0.0, 1
+            for fm in (self.scored[i][:1] if WHOLE_ONLY else self.scored[i]):
                 s = b.copy()
                 for k, v in fm.items():
                     r = pos[k]
@@ -127,19 +143,16 @@ class Data:
 
 def fit(data, idx, args):
     X, y = data.examples(idx)
-    return train(X, y, len(CLASSES), l2=args.l2, epochs=args.epochs)
+    return train(X, y, 2 if BINARY else len(CLASSES), l2=args.l2, epochs=args.epochs)
 
 
-def rules_verdicts(binary, items):
-    """Verdicts of a rules-only `localcounsel` binary, by id."""
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        for it in items:
-            f.write(json.dumps({"id": it["id"], "text": it["text"]}) + "\n")
-    with open(f.name, encoding="utf-8") as stdin:
-        res = subprocess.run([binary, "screen", "--policy", os.path.join(ROOT, "Sources/LCSafety/Policy")],
-                             stdin=stdin, capture_output=True, text=True, check=True)
-    os.unlink(f.name)
-    return {o["id"]: o["verdict"] == "crisis" for o in map(json.loads, res.stdout.splitlines())}
+def load_guards(dump):
+    """file:id -> {"rules": the rules alone call it a crisis, "cleared": sentences a guard cleared}, from the
+    ScreenTokenDump test (LCSAFETY_SCREEN_TOKENS_DUMP)."""
+    out = {}
+    for row in load(dump):
+        out[f"{row['file']}:{row['id']}"] = {"rules": row["rules"], "cleared": set(row["cleared"])}
+    return out
 
 
 def tally(name, items, clf, rules=None):
@@ -156,18 +169,27 @@ def tally(name, items, clf, rules=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--holdout", nargs="*", default=[], help="training files to leave out and score")
-    ap.add_argument("--rules-bin", help="a rules-only localcounsel binary, for combined figures")
+    ap.add_argument("--guards", metavar="DUMP",
+                    help="the ScreenTokenDump test's output: score as deployed (guard-cleared sentences left out) "
+                         "and report rules, classifier and both together")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--check-tokens", metavar="DUMP",
+                    help="compare screen_normalizer.py with a TextNormalizer dump (LCSAFETY_SCREEN_TOKENS_DUMP) and stop")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--max-fp", type=float, default=0.025)
-    ap.add_argument("--l2", type=float, default=1e-4)
+    ap.add_argument("--l2", type=float, default=1e-5)
     ap.add_argument("--epochs", type=int, default=300)
-    ap.add_argument("--char", default="3,4,5", help="character n-gram lengths")
+    ap.add_argument("--char", default="4,5", help="character n-gram lengths")
     ap.add_argument("--whole-only", action="store_true", help="experiment: score the whole message only")
+    ap.add_argument("--binary", action="store_true", help="experiment: train crisis vs ok only")
+    ap.add_argument("--ok-sentences", action="store_true",
+                    help="experiment: also train on each sentence of an ok message (measured no better)")
     args = ap.parse_args()
+    if args.check_tokens:
+        sys.exit(check_tokens(args.check_tokens))
     char_ns = [int(x) for x in args.char.split(",")]
-    global WHOLE_ONLY
-    WHOLE_ONLY = args.whole_only
+    global WHOLE_ONLY, BINARY, OK_SENTENCES
+    WHOLE_ONLY, BINARY, OK_SENTENCES = args.whole_only, args.binary, args.ok_sentences
     files = TUNED + sorted(os.path.basename(p) for p in glob.glob(os.path.join(FIX, "screen-train-*.jsonl")))
     assert not BLIND & set(files)
     holdout = {os.path.basename(h) for h in args.holdout}
@@ -180,7 +202,8 @@ def main():
             it["id"] = f"{name}:{it['id']}"
         (held.setdefault(name, []) if name in holdout else items).extend(rows)
     print(f"training messages: {len(items)} from {len(files) - len(held)} files", file=sys.stderr)
-    data = Data(items, char_ns)
+    guards = load_guards(args.guards) if args.guards else None
+    data = Data(items, char_ns, guards)
     n = len(items)
     rng = np.random.default_rng(7)
     fold = rng.integers(0, args.folds, n)
@@ -198,32 +221,50 @@ def main():
     cat_ok = (oof_cat[hit & ~ok] == data.y[hit & ~ok]).mean()
     print(f"cross-validated ({args.folds} folds): threshold {threshold:.4f}, classifier alone recall "
           f"{hit[~ok].mean():.3f} false alarms {hit[ok].mean():.3f}, category agreement {cat_ok:.3f}", file=sys.stderr)
-    rules = None
-    if args.rules_bin:
-        v = rules_verdicts(args.rules_bin, items)
-        rules = np.array([v[it["id"]] for it in items])
+    rules = np.array([guards[it["id"]]["rules"] for it in items]) if guards else None
     tally("training (out of fold)", items, hit, rules)
     model = fit(data, np.arange(n), args)
     for name, rows in held.items():
-        hd = Data(rows, char_ns)
+        hd = Data(rows, char_ns, guards)
         clf = np.array([s >= threshold for s, _ in hd.scores(model, range(len(rows)))])
-        r = None
-        if args.rules_bin:
-            v = rules_verdicts(args.rules_bin, rows)
-            r = np.array([v[it["id"]] for it in rows])
+        r = np.array([guards[it["id"]]["rules"] for it in rows]) if guards else None
         tally(f"held out: {name}", rows, clf, r)
     if args.no_write or holdout:
         return
-    write(model, threshold, char_ns)
+    write(model, threshold, char_ns, items)
 
 
-def write(model, threshold, char_ns):
+def check_tokens(dump):
+    """0 when the Python normaliser gives TextNormalizer's tokens for every dumped message."""
+    texts = {}
+    for name in TUNED + sorted(os.path.basename(p) for p in glob.glob(os.path.join(FIX, "screen-train-*.jsonl"))):
+        for it in load(os.path.join(FIX, name)):
+            texts[(name, it["id"])] = it["text"]
+    bad = 0
+    rows = load(dump)
+    for row in rows:
+        mine = " ".join(norm.tokens(texts[(row["file"], row["id"])]))
+        if mine != row["tokens"]:
+            bad += 1
+            if bad <= 10:
+                print(f"differs: {row['file']} {row['id']}\n  swift:  {row['tokens']}\n  python: {mine}", file=sys.stderr)
+    print(f"normaliser check: {len(rows) - bad}/{len(rows)} messages tokenised identically", file=sys.stderr)
+    return 1 if bad or not rows else 0
+
+
+def write(model, threshold, char_ns, items):
     used, W, b = model
+    # Fixed probes plus four training messages per language (a stable choice by id hash), so the load-time
+    # check covers real text in every language as well as the awkward cases.
+    texts = list(PROBES)
+    for lang in ("en", "es", "fr", "de", "hi-Latn", "mixed"):
+        pool = sorted((it for it in items if it["lang"] == lang), key=lambda it: fnv1a(it["id"].encode()))
+        texts += [it["text"] for it in pool[:4]]
     keep = np.abs(W).max(1) >= 0.01
     W = np.round(W[keep], 4); b = np.round(b, 4); used = used[keep]
     pruned = (used, W, b)
     probes = []
-    for text in PROBES:
+    for text in texts:
         d = Data([{"text": text, "label": "ok", "category": None}], char_ns)
         score, _ = d.scores(pruned, [0])[0]
         probes.append({"text": text, "tokens": " ".join(norm.tokens(text)), "p_crisis": round(float(score), 6)})

@@ -66,6 +66,20 @@ public struct CrisisScreen: Sendable {
 
     /// Screens one user message. Never throws and never keeps the text.
     public func screen(_ text: String) -> ScreenVerdict {
+        let rules = ruleVerdict(text)
+        if let verdict = rules.verdict { return verdict }
+        let learned = classifier.score(rules.tokens, cleared: rules.cleared)
+        if learned.crisisProbability >= classifier.threshold {
+            return ScreenVerdict(isCrisis: true, category: learned.category, reason: "classifier",
+                                 language: likelyLanguage(rules.tokens), needsClarification: true,
+                                 inProgress: learned.category == .medicalEmergency)
+        }
+        return ScreenVerdict(isCrisis: false, category: nil, reason: "ok", language: likelyLanguage(rules.tokens))
+    }
+
+    /// The rules' part of the screen: their crisis verdict (nil when no rule fired), the normalised tokens, and
+    /// the 0-based sentences in which a guard cleared a rule match (the classifier leaves those alone).
+    func ruleVerdict(_ text: String) -> (verdict: ScreenVerdict?, tokens: [String], cleared: Set<Int>) {
         let base = TextNormalizer.tokens(text)
         // Topic words ("suicide", "self harm") are judged only by the language the message is written in: its
         // guards know the framing ("en la novela ...", "log self harm kyun karte hain?").
@@ -90,16 +104,11 @@ public struct CrisisScreen: Sendable {
             }
         }
         if let best, any {
-            return ScreenVerdict(isCrisis: true, category: best.finding.category, reason: best.finding.ruleId,
-                                 language: best.language, needsClarification: clarify, inProgress: inProgress)
+            let verdict = ScreenVerdict(isCrisis: true, category: best.finding.category, reason: best.finding.ruleId,
+                                        language: best.language, needsClarification: clarify, inProgress: inProgress)
+            return (verdict, base, cleared)
         }
-        let learned = classifier.score(base, cleared: cleared)
-        if learned.crisisProbability >= classifier.threshold {
-            return ScreenVerdict(isCrisis: true, category: learned.category, reason: "classifier",
-                                 language: likelyLanguage(base), needsClarification: true,
-                                 inProgress: learned.category == .medicalEmergency)
-        }
-        return ScreenVerdict(isCrisis: false, category: nil, reason: "ok", language: likelyLanguage(base))
+        return (nil, base, cleared)
     }
 
     /// The language with the most marker words in the message, or nil when none has any.
