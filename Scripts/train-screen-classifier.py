@@ -143,7 +143,15 @@ class Data:
 
 def fit(data, idx, args):
     X, y = data.examples(idx)
-    return train(X, y, 2 if BINARY else len(CLASSES), l2=args.l2, epochs=args.epochs)
+    K = 2 if BINARY else len(CLASSES)
+    weights = None
+    if args.ok_weight:
+        # "ok" carries this share of the total weight; the crisis classes share the rest equally.
+        weights = np.bincount(y, minlength=K).astype(float)
+        weights = np.where(weights > 0, 1.0 / np.maximum(weights, 1), 0.0)
+        weights[0] *= args.ok_weight
+        weights[1:] *= (1 - args.ok_weight) / max(1, (weights[1:] > 0).sum())
+    return train(X, y, K, l2=args.l2, epochs=args.epochs, class_weights=weights)
 
 
 def load_guards(dump):
@@ -176,6 +184,8 @@ def main():
     ap.add_argument("--check-tokens", metavar="DUMP",
                     help="compare screen_normalizer.py with a TextNormalizer dump (LCSAFETY_SCREEN_TOKENS_DUMP) and stop")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--ok-weight", type=float, help="experiment: share of the total sample weight for ok")
+    ap.add_argument("--sweep", action="store_true", help="with --holdout: figures at other --max-fp values too")
     ap.add_argument("--max-fp", type=float, default=0.025)
     ap.add_argument("--l2", type=float, default=1e-5)
     ap.add_argument("--epochs", type=int, default=300)
@@ -229,6 +239,17 @@ def main():
         clf = np.array([s >= threshold for s, _ in hd.scores(model, range(len(rows)))])
         r = np.array([guards[it["id"]]["rules"] for it in rows]) if guards else None
         tally(f"held out: {name}", rows, clf, r)
+        if args.sweep:
+            scores = np.array([s for s, _ in hd.scores(model, range(len(rows)))])
+            for fp in (0.01, 0.015, 0.02, 0.03, 0.04, 0.05):
+                t = float(min(0.99, max(0.5, s_ok[int(math.floor(fp * ok.sum()))] + 1e-6)))
+                tally(f"  max-fp {fp:.3f} (threshold {t:.3f})", rows, scores >= t, r)
+            if r is not None:
+                crisis = np.array([it["label"] == "crisis" for it in rows])
+                for v in (0.02, 0.05, 0.1):
+                    low = r & (scores < v)
+                    print(f"  rules fired but classifier < {v}: crisis {int((low & crisis).sum())}, ok {int((low & ~crisis).sum())}",
+                          file=sys.stderr)
     if args.no_write or holdout:
         return
     write(model, threshold, char_ns, items)

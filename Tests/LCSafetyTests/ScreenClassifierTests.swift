@@ -95,4 +95,50 @@ struct ScreenClassifierTests {
         expectEntryError(try loadEdited { $0["char_ngrams"] = [1, 4] }, file: file, entry: "char_ngrams", problem: "2 to 8")
         expectEntryError(try loadEdited { $0["version"] = 2 }, file: file, entry: "version", problem: "unsupported")
     }
+
+    @Test("sentences a guard cleared are not scored, and then neither is the whole message")
+    func clearedSentences() throws {
+        let classifier = try ScreenClassifier(file: try bundledFile())
+        let two = TextNormalizer.tokens("I had a long day at work today. Nothing matters and I want it all to stop.")
+        let second = TextNormalizer.tokens("Nothing matters and I want it all to stop.")
+        #expect(two.filter { $0 == TextNormalizer.sentenceStart }.count == 2)
+        let onlySecond = classifier.score(two, cleared: [0])
+        #expect(abs(onlySecond.crisisProbability - classifier.score(second, cleared: []).crisisProbability) < 1e-12)
+        #expect(classifier.score(two, cleared: [0, 1]).crisisProbability == 0)
+        #expect(classifier.score(second, cleared: [0]).crisisProbability == 0)
+        // The whole message is a unit of its own only when nothing was cleared.
+        #expect(classifier.score(two, cleared: []).crisisProbability >= onlySecond.crisisProbability)
+    }
+
+    @Test("where no rule fires the classifier decides: reason 'classifier', a category, and a request to clarify; a guard-cleared sentence is never turned into a crisis")
+    func combinedWithRules() throws {
+        let screen = try CrisisScreen.bundled()
+        let classifier = try ScreenClassifier(file: try bundledFile())
+        var caught = 0
+        var guardKept = 0
+        for name in ScreenTokenDumpTests.files {
+            for message in try LabelledMessage.load(name) {
+                let rules = screen.ruleVerdict(message.text)
+                let verdict = screen.screen(message.text)
+                if let ruleVerdict = rules.verdict {
+                    #expect(verdict == ruleVerdict, "the rules' verdict stands when they fire (\(message.id))")
+                    continue
+                }
+                let learned = classifier.score(rules.tokens, cleared: rules.cleared)
+                #expect(verdict.isCrisis == (learned.crisisProbability >= classifier.threshold))
+                if verdict.isCrisis {
+                    caught += 1
+                    #expect(verdict.reason == "classifier" && verdict.needsClarification)
+                    #expect(verdict.category == learned.category)
+                    #expect(verdict.inProgress == (learned.category == .medicalEmergency))
+                } else if !rules.cleared.isEmpty,
+                          classifier.score(rules.tokens, cleared: []).crisisProbability >= classifier.threshold {
+                    guardKept += 1       // the classifier alone would have fired; the rules' guard decided
+                }
+            }
+        }
+        print("screen classifier on its training sets: \(caught) crises found where no rule fired; "
+              + "\(guardKept) messages kept ok by a rule guard the classifier alone would have overturned")
+        #expect(caught > 0)
+    }
 }
