@@ -5,8 +5,8 @@ The rules (screen/*.rules) are precise on the phrasings they know and miss new o
 same message for wording no rule has. It is a multinomial logistic regression (class "ok" plus the eight crisis
 categories) over hashed features of the message as the screen's own normaliser sees it (screen_normalizer.py
 mirrors TextNormalizer.swift: accents dropped, lower case, leetspeak, repeated letters collapsed, sentences
-marked). Features per unit: words, word pairs, and character 3-5-grams inside "<word>" (FNV-1a, mod buckets,
-L2-normalised counts; hashed_logreg.py and HashedLinearModel.swift). A message is scored as the highest crisis
+marked). Features per unit: words, word pairs, and character n-grams inside "<word>" (--char, 4-5 by default;
+FNV-1a, mod buckets, L2-normalised counts; hashed_logreg.py and HashedLinearModel.swift). A message is scored as the highest crisis
 probability (1 - p(ok)) over its units: the whole message and each sentence, so one crisis sentence in a long
 message still scores high.
 
@@ -213,6 +213,11 @@ def main():
         (held.setdefault(name, []) if name in holdout else items).extend(rows)
     print(f"training messages: {len(items)} from {len(files) - len(held)} files", file=sys.stderr)
     guards = load_guards(args.guards) if args.guards else None
+    if guards is not None:
+        missing = [it["id"] for rows in [items] + list(held.values()) for it in rows if it["id"] not in guards]
+        if missing:
+            sys.exit(f"{args.guards} has no entry for {len(missing)} messages (first: {missing[0]}); "
+                     "rerun the ScreenTokenDump test after changing the training files")
     data = Data(items, char_ns, guards)
     n = len(items)
     rng = np.random.default_rng(7)
