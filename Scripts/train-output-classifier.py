@@ -17,6 +17,10 @@ Usage: Scripts/train-output-classifier.py [--dump verdicts.jsonl]   (needs numpy
 import argparse, json, math, os, re, sys
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hashed_logreg
+from hashed_logreg import fnv1a, normalised_counts
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/classifier.json")
@@ -30,13 +34,6 @@ BUCKETS = 1 << 18
 L2 = 1e-4
 CONTEXT_FREE = 0.99
 MAX_FP = 0.01  # largest cross-validated share of safe training replies the classifier alone may block
-
-def fnv1a(data: bytes) -> int:
-    h = 0x811C9DC5
-    for b in data:
-        h ^= b
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
 
 def tokens(text: str):
     """Lower-case ASCII, fold digits to 0 and typographic apostrophes to ', split on anything else."""
@@ -58,18 +55,15 @@ def tokens(text: str):
 def features(text: str):
     """Bucket -> L2-normalised count."""
     toks = [t.encode("utf-8") for t in tokens(text)]
-    idx = []
+    hashes = []
     for i, t in enumerate(toks):
-        idx.append(fnv1a(b"w" + t) % BUCKETS)
+        hashes.append(fnv1a(b"w" + t))
         if i + 1 < len(toks):
-            idx.append(fnv1a(b"b" + t + b" " + toks[i + 1]) % BUCKETS)
+            hashes.append(fnv1a(b"b" + t + b" " + toks[i + 1]))
         p = b"<" + t + b">"
         for j in range(len(p) - 3):
-            idx.append(fnv1a(b"c" + p[j:j + 4]) % BUCKETS)
-    counts = {}
-    for k in idx: counts[k] = counts.get(k, 0) + 1
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {k: v / norm for k, v in counts.items()}
+            hashes.append(fnv1a(b"c" + p[j:j + 4]))
+    return normalised_counts(hashes, BUCKETS)
 
 ABBREV = {"dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "approx", "jr", "sr"}
 def units(text: str):
@@ -104,29 +98,8 @@ def matrix(texts):
     return np.array(rows), np.array(cols), np.array(vals, dtype=np.float64), len(texts)
 
 def train(X, y, epochs=300, lr=2.0):
-    rows, cols, vals, n = X
-    K = len(CLASSES)
-    used = np.unique(cols)
-    remap = {c: i for i, c in enumerate(used)}
-    ci = np.array([remap[c] for c in cols])
-    W = np.zeros((len(used), K)); b = np.zeros(K)
-    Y = np.zeros((n, K)); Y[np.arange(n), y] = 1
-    # Class weights: every block class counts as much in total as "none", so rare categories are learned.
-    counts = np.bincount(y, minlength=K).astype(float)
-    cw = np.where(counts > 0, counts.sum() / (K * np.maximum(counts, 1)), 0.0)
-    sw = cw[y]
-    mW = np.zeros_like(W); vW = np.zeros_like(W); mb = np.zeros_like(b); vb = np.zeros_like(b)
-    for t in range(1, epochs + 1):
-        S = np.zeros((n, K)); np.add.at(S, rows, vals[:, None] * W[ci]); S += b
-        S -= S.max(1, keepdims=True); P = np.exp(S); P /= P.sum(1, keepdims=True)
-        G = (P - Y) * sw[:, None] / sw.sum()
-        gW = np.zeros_like(W); np.add.at(gW, ci, vals[:, None] * G[rows]); gW += L2 * W
-        gb = G.sum(0)
-        # Adam
-        for p, g, m, v in ((W, gW, mW, vW), (b, gb, mb, vb)):
-            m *= 0.9; m += 0.1 * g; v *= 0.999; v += 0.001 * g * g
-            p -= (lr * 0.01) * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
-    return used, W, b
+    """Softmax regression by full-batch Adam with balanced class weights (hashed_logreg.train)."""
+    return hashed_logreg.train(X, y, len(CLASSES), l2=L2, epochs=epochs, lr=lr * 0.01)
 
 def scores(model, texts):
     used, W, b = model

@@ -20,11 +20,13 @@ func expectPolicyError(_ load: () throws -> Void, sourceLocation: SourceLocation
 func expectEntryError(_ error: SafetyPolicyError?, file: String, entry: String? = nil, problem: String,
                       sourceLocation: SourceLocation = #_sourceLocation) {
     switch error {
-    case .outputPolicyEntryInvalid(let f, let e, let p)?, .protocolPolicyEntryInvalid(let f, let e, let p)?:
+    case .outputPolicyEntryInvalid(let f, let e, let p)?, .protocolPolicyEntryInvalid(let f, let e, let p)?,
+         .screenClassifierInvalid(let f, let e, let p)?:
         #expect(f == file, sourceLocation: sourceLocation)
         if let entry { #expect(e == entry, "entry was '\(e)'", sourceLocation: sourceLocation) }
         #expect(p.contains(problem), "problem was '\(p)'", sourceLocation: sourceLocation)
-    case .outputPolicyFileMalformed(let f, let p)?, .protocolPolicyFileMalformed(let f, let p)?:
+    case .outputPolicyFileMalformed(let f, let p)?, .protocolPolicyFileMalformed(let f, let p)?,
+         .screenPolicyFileMalformed(let f, let p)?:
         #expect(f == file, sourceLocation: sourceLocation)
         #expect(p.contains(problem), "problem was '\(p)'", sourceLocation: sourceLocation)
     default:

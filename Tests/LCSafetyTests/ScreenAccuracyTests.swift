@@ -52,12 +52,13 @@ struct ScreenAccuracyTests {
     }
 
     /// Held-out-12 was written together with held-out-11, before any change; no rule was written from its misses
-    /// (first run 0.856 / 0.051; its three false alarms were seen after round 1, so its 0.000 now is not blind).
+    /// (first run 0.856 / 0.051; its three false alarms were seen after round 1, so its 0.000 then was not blind).
     /// Held-out-14 was written before round 3 and its errors were never looked at (0.886 / 0.217 before and after
-    /// round 3). The floors sit below the measured figures: they catch a regression, they are not the target,
-    /// and the false-alarm ceiling on 14 records that the target is not met on unseen text.
+    /// round 3). The classifier round (never trained or tuned on either) took them to 0.990 / 0.017 and
+    /// 0.977 / 0.217. The floors sit below the measured figures: they catch a regression, they are not the
+    /// target, and the false-alarm ceiling on 14 records that the target is not met on it.
     @Test("untouched blind sets 12 and 14: figures printed, with regression floors",
-          arguments: [("screen-heldout12.jsonl", 150, 0.85, 0.06), ("screen-heldout14.jsonl", 60, 0.86, 0.22)])
+          arguments: [("screen-heldout12.jsonl", 150, 0.95, 0.06), ("screen-heldout14.jsonl", 60, 0.93, 0.22)])
     func untouched(name: String, minCount: Int, recallFloor: Double, alarmCeiling: Double) throws {
         let set = try LabelledMessage.load(name)
         #expect(set.count >= minCount)
@@ -65,6 +66,20 @@ struct ScreenAccuracyTests {
         print(scores.table(title: "\(name) (\(set.count) messages, never used for tuning)"))
         #expect(ScreenScores.rate(scores.recall["ALL"]!) >= recallFloor)
         #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= alarmCeiling)
+    }
+
+    /// The classifier's own training files (written for it by data writers, never used to tune a rule). They are
+    /// training data, so these figures are not estimates of unseen text (see the README for the leave-one-file-out
+    /// figures); the floors catch a classifier file that no longer fits its data.
+    @Test("classifier training sets: figures printed, with regression floors",
+          arguments: ["screen-train-en.jsonl", "screen-train-ml.jsonl", "screen-train-hard.jsonl"])
+    func classifierTraining(name: String) throws {
+        let set = try LabelledMessage.load(name)
+        #expect(set.count >= 500)
+        let scores = ScreenScores(try CrisisScreen.bundled(), set)
+        print(scores.table(title: "\(name) (\(set.count) messages; classifier training data)"))
+        #expect(ScreenScores.rate(scores.recall["ALL"]!) >= 0.90)
+        #expect(ScreenScores.rate(scores.falseAlarms["ALL"]!) <= 0.10)
     }
 
     @Test("mean time per message is printed; bound is generous (timing is a benchmark, not a unit test)")
@@ -103,8 +118,9 @@ struct ScreenAccuracyTests {
     }
 }
 
-/// Regression floors for the held-out set, set below the figures measured when it was first run (see the report).
+/// Regression floors for the held-out set, below the figures measured with the classifier (1.000 / 0.010; rules
+/// alone 0.991 / 0.000).
 enum HeldOutFloor {
-    static let recall = 0.80
-    static let falseAlarms = 0.10
+    static let recall = 0.95
+    static let falseAlarms = 0.05
 }

@@ -49,17 +49,11 @@ struct OutputClassifierFile: Decodable, Sendable {
 struct OutputClassifier: Sendable {
     static let file = "output/classifier.json"
 
-    private let buckets: UInt32
     private let threshold: Double
     private let contextFreeThreshold: Double
     /// Block categories in class order (class 0 is "none").
     private let categories: [OutputBlockCategory]
-    /// (classes)
-    private let bias: [Double]
-    /// Bucket -> first index of its row in `weights`.
-    private let rows: [UInt32: Int]
-    /// (rows.count, classes), row-major.
-    private let weights: [Double]
+    private let model: HashedLinearModel
 
     /// Validates `file`; any problem is a `SafetyPolicyError` naming the entry (the layer fails closed).
     init(file: OutputClassifierFile) throws {
@@ -67,9 +61,6 @@ struct OutputClassifier: Sendable {
             .outputPolicyEntryInvalid(file: Self.file, entry: entry, problem: problem)
         }
         guard file.version == 1 else { throw invalid("version", "unsupported version \(file.version) (expected 1)") }
-        guard file.buckets >= 1024, file.buckets <= 1 << 24, file.buckets & (file.buckets - 1) == 0 else {
-            throw invalid("buckets", "must be a power of two between 1024 and 16777216")
-        }
         guard file.classes.first == "none", file.classes.count >= 2 else {
             throw invalid("classes", "the first class must be \"none\", followed by block categories")
         }
@@ -80,36 +71,19 @@ struct OutputClassifier: Sendable {
             }
             categories.append(category)
         }
-        let classCount = file.classes.count
         guard file.threshold > 0.5, file.threshold < 1 else { throw invalid("threshold", "must be in (0.5, 1)") }
         guard file.contextFreeThreshold >= file.threshold, file.contextFreeThreshold < 1 else {
             throw invalid("context_free_threshold", "must be at least threshold and below 1")
         }
-        guard file.bias.count == classCount, file.bias.allSatisfy(\.isFinite) else {
-            throw invalid("bias", "needs one finite number per class")
+        guard file.bias.count == file.classes.count else { throw invalid("bias", "needs one finite number per class") }
+        do {
+            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, weights: file.weights)
+        } catch {
+            throw invalid(error.entry, error.problem)
         }
-        var rows: [UInt32: Int] = [:]
-        var weights: [Double] = []
-        weights.reserveCapacity(file.weights.count * classCount)
-        // Sorted so the layout does not depend on dictionary order.
-        for (key, row) in file.weights.sorted(by: { $0.key < $1.key }) {
-            guard let bucket = UInt32(key), Int(bucket) < file.buckets else {
-                throw invalid("weights.\(key)", "not a bucket index below \(file.buckets)")
-            }
-            guard row.count == classCount, row.allSatisfy(\.isFinite) else {
-                throw invalid("weights.\(key)", "needs one finite number per class")
-            }
-            rows[bucket] = weights.count
-            weights.append(contentsOf: row)
-        }
-        guard !rows.isEmpty else { throw invalid("weights", "no weights: the classifier would never fire") }
-        buckets = UInt32(file.buckets)
         threshold = file.threshold
         contextFreeThreshold = file.contextFreeThreshold
         self.categories = categories
-        bias = file.bias
-        self.rows = rows
-        self.weights = weights
         guard !file.probes.isEmpty else { throw invalid("probes", "at least one probe is needed to check the features") }
         for (index, probe) in file.probes.enumerated() {
             let pNone = probabilityOfNone(probe.text)
@@ -128,47 +102,17 @@ struct OutputClassifier: Sendable {
         let category = categories[best - 1]
         let contextual = category == .methodDetail || category == .encouragesHarm
         let bar = contextual && !hasContext ? contextFreeThreshold : threshold
-        guard 1 - softmaxNone(scores) >= bar else { return nil }
+        guard 1 - HashedLinearModel.probability(of: 0, scores) >= bar else { return nil }
         return OutputVerdict(category: category, reason: "classifier.\(category.rawValue)")
     }
 
     /// p(none) for `text` (load-time probe check).
-    func probabilityOfNone(_ text: String) -> Double { softmaxNone(classScores(text)) }
-
-    private func softmaxNone(_ scores: [Double]) -> Double {
-        let top = scores.max() ?? 0
-        var total = 0.0
-        for score in scores { total += exp(score - top) }
-        return exp(scores[0] - top) / total
-    }
+    func probabilityOfNone(_ text: String) -> Double { HashedLinearModel.probability(of: 0, classScores(text)) }
 
     /// Logits per class for one unit.
     private func classScores(_ text: String) -> [Double] {
         var hashes = Self.featureHashes(text)
-        var scores = bias
-        guard !hashes.isEmpty else { return scores }
-        for index in hashes.indices { hashes[index] %= buckets }
-        hashes.sort()
-        // Counts per bucket, then the L2 norm of the count vector.
-        var runs: [(bucket: UInt32, count: Double)] = []
-        var sumSquares = 0.0
-        var start = 0
-        while start < hashes.count {
-            var end = start + 1
-            while end < hashes.count, hashes[end] == hashes[start] { end += 1 }
-            let count = Double(end - start)
-            runs.append((hashes[start], count))
-            sumSquares += count * count
-            start = end
-        }
-        let norm = sumSquares.squareRoot()
-        let classCount = scores.count
-        for run in runs {
-            guard let row = rows[run.bucket] else { continue }
-            let value = run.count / norm
-            for c in 0..<classCount { scores[c] += value * weights[row + c] }
-        }
-        return scores
+        return model.logits(&hashes)
     }
 
     /// The tokens of `text` as UTF-8 bytes (see the type's comment for the normalisation).
@@ -214,15 +158,6 @@ struct OutputClassifier: Sendable {
     }
 
     private static func fnv1a<S: Sequence<UInt8>>(tag: Unicode.Scalar, _ parts: S...) -> UInt32 {
-        var hash: UInt32 = 0x811C_9DC5
-        hash ^= UInt32(tag.value)
-        hash = hash &* 0x0100_0193
-        for part in parts {
-            for byte in part {
-                hash ^= UInt32(byte)
-                hash = hash &* 0x0100_0193
-            }
-        }
-        return hash
+        HashedLinearModel.fnv1a(tag: tag, parts.joined())
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
-/// Locates and reads the policy JSON files shared by the output filter and the crisis protocol.
+/// Locates and reads the policy JSON files of the output filter, the crisis protocol and the screen classifier.
 ///
 /// Both read from one policy folder (`Policy/` in the bundle, or a clinic's copy of it), so the helpline table is
 /// the single source of truth for the numbers the crisis responses show *and* the numbers the output filter must
 /// never treat as a third party's personal data.
 enum PolicyFiles {
     /// Which layer a file belongs to; decides the error cases used.
-    enum Layer: Sendable { case output, crisisProtocol }
+    enum Layer: Sendable { case output, crisisProtocol, screen }
 
     /// The `Policy` folder shipped as a package resource.
     static func bundledDirectory() throws -> URL {
@@ -23,14 +23,18 @@ enum PolicyFiles {
         let url = directory.appendingPathComponent(relativePath)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw layer == .output
-                ? SafetyPolicyError.outputPolicyFileMissing(file: relativePath)
-                : SafetyPolicyError.protocolPolicyFileMissing(file: relativePath)
+            switch layer {
+            case .output: throw SafetyPolicyError.outputPolicyFileMissing(file: relativePath)
+            case .crisisProtocol: throw SafetyPolicyError.protocolPolicyFileMissing(file: relativePath)
+            case .screen: throw SafetyPolicyError.screenPolicyFileMissing(file: relativePath)
+            }
         }
         let malformed: (String) -> SafetyPolicyError = { problem in
-            layer == .output
-                ? .outputPolicyFileMalformed(file: relativePath, problem: problem)
-                : .protocolPolicyFileMalformed(file: relativePath, problem: problem)
+            switch layer {
+            case .output: return .outputPolicyFileMalformed(file: relativePath, problem: problem)
+            case .crisisProtocol: return .protocolPolicyFileMalformed(file: relativePath, problem: problem)
+            case .screen: return .screenPolicyFileMalformed(file: relativePath, problem: problem)
+            }
         }
         let data: Data
         do {

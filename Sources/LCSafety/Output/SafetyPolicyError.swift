@@ -25,6 +25,11 @@ public enum SafetyPolicyError: LocalizedError, Equatable, Sendable {
     case screenPolicyFileUnreadable(file: String)
     /// One line of an input-screen policy file is wrong: `entry` is the rule id or directive.
     case screenPolicyEntryInvalid(file: String, line: Int, entry: String, problem: String)
+    /// An input-screen JSON file (`screen/classifier.json`) exists but is not valid JSON of the expected shape.
+    case screenPolicyFileMalformed(file: String, problem: String)
+    /// One entry of the screen classifier file is wrong (bad bucket count, weight row, threshold, or a probe the
+    /// code scores differently from the training script).
+    case screenClassifierInvalid(file: String, entry: String, problem: String)
     /// The input-screen policy as a whole is incomplete (for example a crisis category without any rule).
     case screenPolicyIncomplete(problem: String)
     /// The policy folder was not found inside the package's resource bundle.
@@ -51,6 +56,10 @@ public enum SafetyPolicyError: LocalizedError, Equatable, Sendable {
             return "crisis screen policy file \(file) cannot be read as UTF-8 text"
         case .screenPolicyEntryInvalid(let file, let line, let entry, let problem):
             return "crisis screen policy \(file), line \(line), '\(entry)': \(problem)"
+        case .screenPolicyFileMalformed(let file, let problem):
+            return "crisis screen policy file \(file) is malformed: \(problem)"
+        case .screenClassifierInvalid(let file, let entry, let problem):
+            return "crisis screen policy \(file), entry '\(entry)': \(problem)"
         case .screenPolicyIncomplete(let problem):
             return "crisis screen policy is incomplete: \(problem)"
         case .policyBundleMissing:

@@ -11,8 +11,13 @@ import Foundation
 /// framing (fiction, news, a question for a class, grief, a past told as resolved) shares its clause — unless the
 /// rule marks present danger — or, for bare topic words, the clause is a general question. Guards are scoped to the
 /// clause, so a crisis sentence buried in a long, harmless message still fires.
+///
+/// When no rule fires, a learned second signal (`ScreenClassifier`, `screen/classifier.json`) scores the message
+/// for wording the rules do not know; it leaves alone the sentences a rule guard explicitly cleared, and a crisis
+/// it finds is reported with reason `classifier` and asks for clarification.
 public struct CrisisScreen: Sendable {
     private let languages: [LanguageScreen]
+    private let classifier: ScreenClassifier
 
     /// The screen with the policy shipped in the package.
     public static func bundled() throws -> CrisisScreen {
@@ -22,9 +27,9 @@ public struct CrisisScreen: Sendable {
         return try CrisisScreen(policyDirectory: policy)
     }
 
-    /// Loads and validates every `screen/*.rules` file under `policyDirectory` (the `Policy` folder, or a clinic's
-    /// copy of it). Throws `SafetyPolicyError` on a missing folder, an unreadable file, any invalid line, or a
-    /// crisis category that no rule covers.
+    /// Loads and validates every `screen/*.rules` file and `screen/classifier.json` under `policyDirectory` (the
+    /// `Policy` folder, or a clinic's copy of it). Throws `SafetyPolicyError` on a missing folder or file, an
+    /// unreadable file, any invalid line or classifier entry, or a crisis category that no rule covers.
     public init(policyDirectory: URL) throws {
         let folder = policyDirectory.appendingPathComponent("screen", isDirectory: true)
         let names: [String]
@@ -51,6 +56,9 @@ public struct CrisisScreen: Sendable {
             throw SafetyPolicyError.screenPolicyIncomplete(problem: "no rule for \(missing.joined(separator: ", "))")
         }
         self.languages = languages
+        let classifierFile = try PolicyFiles.decode(ScreenClassifierFile.self, ScreenClassifier.file,
+                                                    in: policyDirectory, layer: .screen)
+        classifier = try ScreenClassifier(file: classifierFile)
     }
 
     /// The languages the loaded policy screens, by code.
@@ -58,6 +66,20 @@ public struct CrisisScreen: Sendable {
 
     /// Screens one user message. Never throws and never keeps the text.
     public func screen(_ text: String) -> ScreenVerdict {
+        let rules = ruleVerdict(text)
+        if let verdict = rules.verdict { return verdict }
+        let learned = classifier.score(rules.tokens, cleared: rules.cleared)
+        if learned.crisisProbability >= classifier.threshold {
+            return ScreenVerdict(isCrisis: true, category: learned.category, reason: "classifier",
+                                 language: likelyLanguage(rules.tokens), needsClarification: true,
+                                 inProgress: learned.category == .medicalEmergency)
+        }
+        return ScreenVerdict(isCrisis: false, category: nil, reason: "ok", language: likelyLanguage(rules.tokens))
+    }
+
+    /// The rules' part of the screen: their crisis verdict (nil when no rule fired), the normalised tokens, and
+    /// the 0-based sentences in which a guard cleared a rule match (the classifier leaves those alone).
+    func ruleVerdict(_ text: String) -> (verdict: ScreenVerdict?, tokens: [String], cleared: Set<Int>) {
         let base = TextNormalizer.tokens(text)
         // Topic words ("suicide", "self harm") are judged only by the language the message is written in: its
         // guards know the framing ("en la novela ...", "log self harm kyun karte hain?").
@@ -67,8 +89,11 @@ public struct CrisisScreen: Sendable {
         var clarify = true
         var inProgress = false
         var any = false
+        var cleared: Set<Int> = []
         for (k, language) in languages.enumerated() {
-            for finding in language.findings(in: language.stream(for: base)) {
+            let evaluation = language.evaluate(language.stream(for: base))
+            cleared.formUnion(evaluation.clearedSentences)
+            for finding in evaluation.findings {
                 if finding.flags.contains(.weak), markers[k] < topMarkers || (markers[k] == 0 && topMarkers > 0) { continue }
                 any = true
                 if !finding.flags.contains(.ask) { clarify = false }
@@ -79,10 +104,11 @@ public struct CrisisScreen: Sendable {
             }
         }
         if let best, any {
-            return ScreenVerdict(isCrisis: true, category: best.finding.category, reason: best.finding.ruleId,
-                                 language: best.language, needsClarification: clarify, inProgress: inProgress)
+            let verdict = ScreenVerdict(isCrisis: true, category: best.finding.category, reason: best.finding.ruleId,
+                                        language: best.language, needsClarification: clarify, inProgress: inProgress)
+            return (verdict, base, cleared)
         }
-        return ScreenVerdict(isCrisis: false, category: nil, reason: "ok", language: likelyLanguage(base))
+        return (nil, base, cleared)
     }
 
     /// The language with the most marker words in the message, or nil when none has any.

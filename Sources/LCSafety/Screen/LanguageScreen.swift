@@ -169,9 +169,13 @@ struct LanguageScreen: Sendable {
     }
 
     /// Crisis matches in `stream` that no guard drops.
-    func findings(in stream: TokenStream) -> [Finding] {
+    func findings(in stream: TokenStream) -> [Finding] { evaluate(stream).findings }
+
+    /// Crisis matches in `stream` that no guard drops, and the 0-based sentences in which an idiom, negation,
+    /// context or general-question guard dropped a match (the classifier leaves those sentences alone).
+    func evaluate(_ stream: TokenStream) -> (findings: [Finding], clearedSentences: Set<Int>) {
         let hits = crisis.matches(in: stream)
-        if hits.isEmpty { return [] }
+        if hits.isEmpty { return ([], []) }
 
         // Clause numbers: a new clause at every sentence start and at every boundary phrase.
         // A comma followed by "I ..." also starts one ("this course, I want to die").
@@ -179,10 +183,14 @@ struct LanguageScreen: Sendable {
         var boundaryStarts = Set(boundaries.matches(in: stream).map(\.start))
         for match in selfMatches where stream.pauseBefore[match.start] { boundaryStarts.insert(match.start) }
         var clause = [Int](repeating: 0, count: stream.count)    // Shape: (tokens).
+        var sentence = [Int](repeating: -1, count: stream.count)  // Shape: (tokens); 0-based, -1 before the first.
         var current = 0
+        var sentenceNumber = -1
         for p in 0..<stream.count {
+            if stream.ids[p] == sentenceStartId { sentenceNumber += 1 }
             if stream.ids[p] == sentenceStartId || boundaryStarts.contains(p) { current += 1 }
             clause[p] = current
+            sentence[p] = sentenceNumber
         }
         let otherMatches = otherSubjects.matches(in: stream)
         // "mi amigo", "my friend": the possessive inside a phrase naming someone else is not the writer.
@@ -197,16 +205,27 @@ struct LanguageScreen: Sendable {
             + otherMatches.map { ($0, true) }
 
         var out: [Finding] = []
+        var cleared: Set<Int> = []
         for hit in hits {
             let rule = crisis.rules[hit.rule]
             guard case .crisis(var category) = rule.role else { continue }
-            if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) { continue }
-            if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans, clause) { continue }
-            if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) { continue }
+            if idiomSpans.contains(where: { $0.start < hit.end && hit.start < $0.end }) {
+                cleared.insert(sentence[hit.start])
+                continue
+            }
+            if !rule.flags.contains(.noNegation), negated(hit, rule.program.literalIds, stream, breakerSpans, clause) {
+                cleared.insert(sentence[hit.start])
+                continue
+            }
+            if !rule.flags.contains(.overrideContext), contextClauses.contains(clause[hit.start]) {
+                cleared.insert(sentence[hit.start])
+                continue
+            }
             // A general question about a topic word is not a crisis; one about the writer's own state may be
             // ("are my suicidal thoughts serious?"), so a nearby first-person subject keeps it.
             if rule.flags.contains(.weak), questionClauses.contains(clause[hit.start]),
                !selfClauses.contains(clause[hit.start]) || Self.nearestSubject(before: hit.start, subjects, stream) != false {
+                cleared.insert(sentence[hit.start])
                 continue
             }
             if rule.flags.contains(.mine), Self.nearestSubject(before: hit.start, subjects, stream) != false { continue }
@@ -216,7 +235,7 @@ struct LanguageScreen: Sendable {
             }
             out.append(Finding(ruleId: rule.id, category: category, flags: rule.flags))
         }
-        return out
+        return (out, cleared)
     }
 
     /// Categories whose rules describe the writer unless a nearer subject says otherwise.

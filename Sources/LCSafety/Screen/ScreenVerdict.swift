@@ -7,12 +7,14 @@ public struct ScreenVerdict: Sendable, Equatable {
     public let isCrisis: Bool
     /// The most urgent category found; nil when `isCrisis` is false.
     public let category: CrisisCategory?
-    /// The id of the deciding rule (for example `en.si.want_die`), or `ok` / `ok.guarded` — never message text.
+    /// The id of the deciding rule (for example `en.si.want_die`), `classifier` when the learned second signal
+    /// decided (no rule fired), or `ok` — never message text.
     public let reason: String
     /// The language of the deciding rule (`en`, `es`, `fr`, `de`, `hi-Latn`), or the most likely language of an
     /// ordinary message; nil when nothing identifies it.
     public let language: String?
-    /// The evidence is indirect or ambiguous: the response should ask directly ("Are you thinking about suicide?").
+    /// The evidence is indirect or ambiguous (always so for a `classifier` verdict): the response should ask directly
+    /// ("Are you thinking about suicide?").
     public let needsClarification: Bool
     /// Danger is happening now (ingestion, injury, an attacker present): the response leads with the emergency number.
     public let inProgress: Bool
