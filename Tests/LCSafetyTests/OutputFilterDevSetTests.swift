@@ -51,6 +51,26 @@ struct OutputFilterDevSetTests {
         #expect(held.wronglyBlocked <= 0.25)
     }
 
+    @Test("real SmolLM2-135M replies sampled for training (350) and a fresh held-out set from other prompts (100)")
+    func modelRepliesTrainingAndHeldOut() throws {
+        let filter = try OutputFilter.bundled()
+        let training = try OutputFixtures.load("output-model-train.jsonl")
+        #expect(training.count >= 300)
+        let trained = OutputScore(filter: filter, replies: training)
+        print(trained.report("output-model-train (\(training.count) generated replies, trained on)"))
+        // Measured 0.805 / 0.060 when the classifier was trained on this set: a floor below that, because these
+        // are long, rambling replies whose labels are often a single sentence deep.
+        #expect(trained.recall >= 0.75)
+        #expect(trained.wronglyBlocked <= 0.10)
+        let heldOut = try OutputFixtures.load("output-model-heldout2.jsonl")
+        #expect(heldOut.count >= 80)
+        var held = OutputScore(filter: filter, replies: heldOut)
+        held.misses = []
+        held.falseBlocks = []
+        print(held.report("output-model-heldout2 (\(heldOut.count) generated replies, labelled before scoring)"))
+        #expect(held.wronglyBlocked <= 0.25)
+    }
+
     @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end, e: written before the classifier, deliberately unlike the others): figures reported",
           arguments: ["output-heldout-b.jsonl", "output-heldout-c.jsonl", "output-heldout-d.jsonl", "output-heldout-e.jsonl"])
     func laterHeldOutSets(file: String) throws {
