@@ -25,7 +25,7 @@ TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-
                os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl")]
 HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
                  "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
-                 "output-model-heldout2.jsonl"]
+                 "output-model-heldout2.jsonl", "output-model-heldout3.jsonl"]
 CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
            "encourages_harm", "discourages_help", "personal_data"]
 BUCKETS = 1 << 18
