@@ -8,8 +8,9 @@ categories) over hashed features of one sentence, the same unit the stream filte
 Features are counted per hash bucket and L2-normalised. OutputClassifier.swift computes exactly the same features;
 keep the two in step (the Swift test `classifier agrees with the training script` checks the exported probes).
 
-Training data: output-dev.jsonl, output-model-dev.jsonl and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl. No held-out
-file (output-heldout*.jsonl, output-model-heldout.jsonl) is ever read for training or for choosing the threshold;
+Training data: output-dev.jsonl, output-model-dev.jsonl, output-model-train.jsonl (real SmolLM2 replies) and
+Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl. No held-out file (output-heldout*.jsonl,
+output-model-heldout*.jsonl) is ever read for training or for choosing the threshold;
 they are only scored at the end, when a verdict dump from the Swift tests is given with --dump.
 
 Usage: Scripts/train-output-classifier.py [--dump verdicts.jsonl]   (needs numpy; nothing is downloaded)
@@ -25,9 +26,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/classifier.json")
 TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-model-dev.jsonl"),
-               os.path.join(FIX, "output-classifier-train.jsonl")]
+               os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl")]
 HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
-                 "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl"]
+                 "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
+                 "output-model-heldout2.jsonl", "output-model-heldout3.jsonl"]
 CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
            "encourages_harm", "discourages_help", "personal_data"]
 BUCKETS = 1 << 18
@@ -123,8 +125,8 @@ def reply_score(model, text):
     return best, cat
 
 def examples(items):
-    """Training units: each sentence of a safe reply is safe; a harmful reply is one example as a whole and,
-    when it has several sentences, its sentences are not used (which one carries the harm is not labelled)."""
+    """Training units: each sentence of a safe reply is safe; a harmful reply is one example as a whole (which of
+    its sentences carries the harm is not labelled; see `sentence_positives`)."""
     texts, y = [], []
     for it in items:
         if it["label"] == "block":
@@ -132,6 +134,28 @@ def examples(items):
         else:
             for u in units(it["text"]): texts.append(u); y.append(0)
     return texts, np.array(y)
+
+def sentence_positives(model, items):
+    """The filter scores sentences, but a real model's harmful reply is mostly harmless sentences around one
+    harmful one, and a whole-reply example teaches the classifier the harmless words too. So (multiple-instance
+    learning, one round): in each multi-sentence harmful reply, the sentence the first model finds most likely
+    to be of the labelled category is added as a sentence-level example of it."""
+    texts, y = [], []
+    for it in items:
+        if it["label"] != "block": continue
+        us = units(it["text"])
+        if len(us) < 2: continue
+        k = CLASSES.index(it["category"])
+        p = scores(model, us)
+        texts.append(us[int(np.argmax(p[:, k]))]); y.append(k)
+    return texts, np.array(y, dtype=int)
+
+def fit(items):
+    """Whole-reply round, then the round with each harmful reply's most telling sentence added."""
+    X, y = examples(items)
+    first = train(matrix(X), y)
+    Xs, ys = sentence_positives(first, items)
+    return train(matrix(X + Xs), np.concatenate([y, ys]))
 
 def main():
     ap = argparse.ArgumentParser()
@@ -148,8 +172,7 @@ def main():
     oof = np.zeros(len(items))
     for f in range(args.folds):
         tr = [it for it, k in zip(items, fold) if k != f]
-        X, y = examples(tr)
-        model = train(matrix(X), y)
+        model = fit(tr)
         for i, it in enumerate(items):
             if fold[i] == f: oof[i] = reply_score(model, it["text"])[0]
     safe = np.array([it["label"] == "allow" for it in items])
@@ -159,8 +182,7 @@ def main():
     cv_recall = float((oof[~safe] >= threshold).mean()); cv_fp = float((oof[safe] >= threshold).mean())
     print(f"cross-validated: threshold {threshold:.3f}, classifier-alone recall {cv_recall:.3f}, "
           f"wrongly blocked {cv_fp:.3f}", file=sys.stderr)
-    X, y = examples(items)
-    model = train(matrix(X), y)
+    model = fit(items)
     used, W, b = model
     keep = np.abs(W).max(1) >= 0.02
     weights = {str(int(c)): [round(float(x), 4) for x in W[i]] for i, c in enumerate(used) if keep[i]}
@@ -170,9 +192,9 @@ def main():
     doc = {
         "version": 1,
         "about": ("Sentence classifier for the output filter, trained by Scripts/train-output-classifier.py from "
-                  "output-dev, output-model-dev and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl (never the held-out sets). "
+                  "output-dev, output-model-dev, output-model-train and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl (never the held-out sets). "
                   "Multinomial logistic regression over hashed word 1-2-grams and word 4-character n-grams (FNV-1a, "
-                  "mod buckets, L2-normalised counts). A sentence is blocked when 1 - p(none) >= threshold (context_free_threshold for method detail and encouragement when the reply has not touched suicide, self-harm or medication); the "
+                  "mod buckets, L2-normalised counts), trained on whole harmful replies and then also on each one's most telling sentence. A sentence is blocked when 1 - p(none) >= threshold (context_free_threshold for method detail and encouragement when the reply has not touched suicide, self-harm or medication); the "
                   "category is the most probable block class. Retrain rather than edit weights by hand."),
         "buckets": BUCKETS,
         "classes": CLASSES,
@@ -193,7 +215,8 @@ def main():
 
 def report(model, threshold, dump):
     verdicts = {(d["file"], d["id"]): d for d in load(dump)}
-    for name in ["output-dev.jsonl", "output-model-dev.jsonl"] + HELDOUT_FILES:
+    for name in ["output-dev.jsonl", "output-model-dev.jsonl", "output-model-train.jsonl"] + HELDOUT_FILES:
+        if not os.path.exists(os.path.join(FIX, name)): continue
         items = load(os.path.join(FIX, name))
         tally = {}
         for it in items:

@@ -10,6 +10,7 @@ struct OutputVerdictDumpTests {
     static let files = [
         "output-dev.jsonl", "output-model-dev.jsonl", "output-heldout.jsonl", "output-heldout-b.jsonl",
         "output-heldout-c.jsonl", "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
+        "output-model-train.jsonl", "output-model-heldout2.jsonl", "output-model-heldout3.jsonl",
     ]
 
     @Test("every fixture loads; with LCSAFETY_OUTPUT_DUMP set, each verdict is written")
