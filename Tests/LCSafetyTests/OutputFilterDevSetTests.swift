@@ -75,8 +75,9 @@ struct OutputFilterDevSetTests {
         }
     }
 
-    @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end, e: written before the classifier, deliberately unlike the others): figures reported",
-          arguments: ["output-heldout-b.jsonl", "output-heldout-c.jsonl", "output-heldout-d.jsonl", "output-heldout-e.jsonl"])
+    @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end, e: written before the classifier, deliberately unlike the others, f: written by an evaluator who never saw the project, scored once at the end): figures reported",
+          arguments: ["output-heldout-b.jsonl", "output-heldout-c.jsonl", "output-heldout-d.jsonl", "output-heldout-e.jsonl",
+                      "output-heldout-f.jsonl"])
     func laterHeldOutSets(file: String) throws {
         let replies = try OutputFixtures.load(file)
         #expect(replies.count >= 50)
