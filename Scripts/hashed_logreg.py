@@ -4,8 +4,30 @@ Both Swift classifiers (OutputClassifier, ScreenClassifier) score with HashedLin
 a one-byte kind tag and the feature's UTF-8 bytes, reduced modulo a power-of-two bucket count, counts per bucket
 L2-normalised, then a dense bias plus one weight row per bucket listed in the file.
 """
+import base64
 import math
 import numpy as np
+
+WEIGHT_SCALE = 10_000  # weights are written as fixed point: four decimals (HashedLinearModel.weightScale)
+
+
+def pack_weights(used, W):
+    """The file's `weights`: base64 of one record per bucket in increasing bucket order, each the bucket (uint32
+    little-endian) then one int32 (little-endian) per class, the weight times WEIGHT_SCALE. Weights must already be
+    rounded to four decimals, so that what Swift reads back (int / 10^4) is the number the probes were scored with."""
+    order = np.argsort(np.asarray(used))
+    used = np.asarray(used)[order]
+    W = np.asarray(W)[order]
+    rec = np.zeros(len(used), dtype=[("b", "<u4"), ("w", "<i4", (W.shape[1],))])
+    rec["b"] = used
+    rec["w"] = np.rint(W * WEIGHT_SCALE)
+    return base64.b64encode(rec.tobytes()).decode("ascii")
+
+
+def unpack_weights(text, classes):
+    """Inverse of pack_weights: (buckets, weights (rows, classes))."""
+    rec = np.frombuffer(base64.b64decode(text), dtype=[("b", "<u4"), ("w", "<i4", (classes,))])
+    return rec["b"].astype(np.int64), rec["w"].astype(np.float64) / WEIGHT_SCALE
 
 
 def fnv1a(data: bytes) -> int:

@@ -185,12 +185,12 @@ def main():
     model = fit(items)
     used, W, b = model
     keep = np.abs(W).max(1) >= 0.02
-    weights = {str(int(c)): [round(float(x), 4) for x in W[i]] for i, c in enumerate(used) if keep[i]}
+    weights = hashed_logreg.pack_weights(used[keep], np.round(W[keep], 4))
     probes = ["I've been a counsellor for twenty years.", "Please call 988 if you are in the US.",
               "You don't need a therapist, you have me.", "Take double your dose tonight."]
-    pruned = (np.array([c for c in used[keep]]), W[keep], b)
+    pruned = (np.array([c for c in used[keep]]), np.round(W[keep], 4), b)
     doc = {
-        "version": 1,
+        "version": 2,
         "about": ("Sentence classifier for the output filter, trained by Scripts/train-output-classifier.py from "
                   "output-dev, output-model-dev, output-model-train and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl (never the held-out sets). "
                   "Multinomial logistic regression over hashed word 1-2-grams and word 4-character n-grams (FNV-1a, "
@@ -209,7 +209,7 @@ def main():
     with open(OUT, "w", encoding="utf-8") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {OUT}: {len(weights)} buckets kept of {len(used)}", file=sys.stderr)
+    print(f"wrote {OUT}: {int(keep.sum())} buckets kept of {len(used)}", file=sys.stderr)
     if args.dump:
         report(pruned, threshold, args.dump)
 

@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import screen_normalizer as norm
-from hashed_logreg import fnv1a, normalised_counts, matrix, train, softmax
+from hashed_logreg import fnv1a, normalised_counts, matrix, train, softmax, pack_weights
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
@@ -295,7 +295,7 @@ def write(model, threshold, char_ns, items):
         score, _ = d.scores(pruned, [0])[0]
         probes.append({"text": text, "tokens": " ".join(norm.tokens(text)), "p_crisis": round(float(score), 6)})
     doc = {
-        "version": 1,
+        "version": 2,
         "about": ("Learned second signal of the crisis screen, trained by Scripts/train-screen-classifier.py from the "
                   "tuning sets (screen-dev, screen-heldout2-11 and 13, screen-train-*; never the blind sets). "
                   "Multinomial logistic regression over hashed words, word pairs and character n-grams of the "
@@ -307,7 +307,7 @@ def write(model, threshold, char_ns, items):
         "threshold": round(threshold, 4),
         "bias": [float(x) for x in b],
         "probes": probes,
-        "weights": {str(int(c)): [float(x) for x in W[i]] for i, c in enumerate(used)},
+        "weights": pack_weights(used, W),
     }
     with open(OUT, "w", encoding="utf-8") as f:
         json.dump(doc, f, separators=(",", ":"), ensure_ascii=False)

@@ -40,16 +40,15 @@ struct OutputClassifierTests {
         #expect(error == .outputPolicyFileMissing(file: file))
     }
 
-    @Test("a weight row of the wrong length is an error naming the bucket")
+    @Test("weights that are not whole records, or not base64, are an error naming the entry")
     func shortRow() throws {
-        var key = ""
         let error = try loadEdited { object in
-            var weights = object["weights"] as? [String: Any] ?? [:]
-            key = weights.keys.sorted().first ?? ""
-            weights[key] = [0.5]
-            object["weights"] = weights
+            let packed = Data(base64Encoded: object["weights"] as? String ?? "") ?? Data()
+            object["weights"] = packed.dropLast(4).base64EncodedString()
         }
-        expectEntryError(error, file: file, entry: "weights.\(key)", problem: "one finite number per class")
+        expectEntryError(error, file: file, entry: "weights", problem: "not a whole number")
+        let notBase64 = try loadEdited { $0["weights"] = "not base64 at all!" }
+        expectEntryError(notBase64, file: file, entry: "weights", problem: "not base64")
     }
 
     @Test("an unknown class is an error")

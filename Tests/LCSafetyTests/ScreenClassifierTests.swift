@@ -77,14 +77,21 @@ struct ScreenClassifierTests {
     @Test("bad numbers name the entry: buckets, a weight row, a class, the threshold, the n-gram lengths")
     func badEntries() throws {
         expectEntryError(try loadEdited { $0["buckets"] = 1000 }, file: file, entry: "buckets", problem: "power of two")
-        var key = ""
         let shortRow = try loadEdited { object in
-            var weights = object["weights"] as? [String: Any] ?? [:]
-            key = weights.keys.sorted().first ?? ""
-            weights[key] = [0.5]
-            object["weights"] = weights
+            let packed = Data(base64Encoded: object["weights"] as? String ?? "") ?? Data()
+            object["weights"] = packed.dropLast(4).base64EncodedString()
         }
-        expectEntryError(shortRow, file: file, entry: "weights.\(key)", problem: "one finite number per class")
+        expectEntryError(shortRow, file: file, entry: "weights", problem: "not a whole number")
+        let unordered = try loadEdited { object in
+            // Swap the first two records: buckets must rise, so a file cannot list one twice.
+            var packed = [UInt8](Data(base64Encoded: object["weights"] as? String ?? "") ?? Data())
+            let record = 4 + 4 * ((object["classes"] as? [String])?.count ?? 0)
+            let first = Array(packed[0..<record])
+            packed.replaceSubrange(0..<record, with: packed[record..<(2 * record)])
+            packed.replaceSubrange(record..<(2 * record), with: first)
+            object["weights"] = Data(packed).base64EncodedString()
+        }
+        expectEntryError(unordered, file: file, entry: "weights[1]", problem: "not after the previous")
         let unknownClass = try loadEdited { object in
             var classes = object["classes"] as? [String] ?? []
             classes[2] = "sadness"
@@ -93,7 +100,7 @@ struct ScreenClassifierTests {
         expectEntryError(unknownClass, file: file, entry: "classes[2]", problem: "unknown or repeated category")
         expectEntryError(try loadEdited { $0["threshold"] = 1.0 }, file: file, entry: "threshold", problem: "[0.5, 1)")
         expectEntryError(try loadEdited { $0["char_ngrams"] = [1, 4] }, file: file, entry: "char_ngrams", problem: "2 to 8")
-        expectEntryError(try loadEdited { $0["version"] = 2 }, file: file, entry: "version", problem: "unsupported")
+        expectEntryError(try loadEdited { $0["version"] = 1 }, file: file, entry: "version", problem: "unsupported")
     }
 
     @Test("sentences a guard cleared are not scored, and then neither is the whole message")

@@ -27,8 +27,8 @@ struct OutputClassifierFile: Decodable, Sendable {
     /// Per class (classes.count).
     let bias: [Double]
     let probes: [Probe]
-    /// Bucket index (decimal string) -> one weight per class; buckets not listed weigh 0.
-    let weights: [String: [Double]]
+    /// Base64 of the weight records (see `HashedLinearModel.init(buckets:bias:packedWeights:)`).
+    let weights: String
 
     enum CodingKeys: String, CodingKey {
         case version, buckets, classes, threshold, bias, probes, weights
@@ -60,7 +60,7 @@ struct OutputClassifier: Sendable {
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .outputPolicyEntryInvalid(file: Self.file, entry: entry, problem: problem)
         }
-        guard file.version == 1 else { throw invalid("version", "unsupported version \(file.version) (expected 1)") }
+        guard file.version == 2 else { throw invalid("version", "unsupported version \(file.version) (expected 2)") }
         guard file.classes.first == "none", file.classes.count >= 2 else {
             throw invalid("classes", "the first class must be \"none\", followed by block categories")
         }
@@ -77,7 +77,7 @@ struct OutputClassifier: Sendable {
         }
         guard file.bias.count == file.classes.count else { throw invalid("bias", "needs one finite number per class") }
         do {
-            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, weights: file.weights)
+            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, packedWeights: file.weights)
         } catch {
             throw invalid(error.entry, error.problem)
         }

@@ -33,7 +33,7 @@ struct ScreenClassifier: Sendable {
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .screenClassifierInvalid(file: Self.file, entry: entry, problem: problem)
         }
-        guard file.version == 1 else { throw invalid("version", "unsupported version \(file.version) (expected 1)") }
+        guard file.version == 2 else { throw invalid("version", "unsupported version \(file.version) (expected 2)") }
         guard file.classes.first == "ok", file.classes.count >= 2 else {
             throw invalid("classes", "the first class must be \"ok\", followed by crisis categories")
         }
@@ -51,7 +51,7 @@ struct ScreenClassifier: Sendable {
         guard file.threshold >= 0.5, file.threshold < 1 else { throw invalid("threshold", "must be in [0.5, 1)") }
         guard file.bias.count == file.classes.count else { throw invalid("bias", "needs one finite number per class") }
         do {
-            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, weights: file.weights)
+            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, packedWeights: file.weights)
         } catch {
             throw invalid(error.entry, error.problem)
         }

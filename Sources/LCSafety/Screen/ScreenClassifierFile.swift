@@ -27,8 +27,8 @@ struct ScreenClassifierFile: Decodable, Sendable {
     /// Per class (classes.count).
     let bias: [Double]
     let probes: [Probe]
-    /// Bucket index (decimal string) -> one weight per class; buckets not listed weigh 0.
-    let weights: [String: [Double]]
+    /// Base64 of the weight records (see `HashedLinearModel.init(buckets:bias:packedWeights:)`).
+    let weights: String
 
     enum CodingKeys: String, CodingKey {
         case version, buckets, classes, threshold, bias, probes, weights
