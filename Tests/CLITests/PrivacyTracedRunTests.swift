@@ -70,7 +70,13 @@ import LocalCounsel
                 Issue.record("\(scenario.name) under strace: \(problem)", sourceLocation: sourceLocation)
             }
             let trace = try String(contentsOf: out, encoding: .utf8)
-            let calls = trace.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            // When the process exits while another of its threads sits in a system call, strace detaches from that
+            // thread and writes `PID ???( <detached ...>` whatever the filter: it no longer knows which call it was
+            // (seen once in CI for a pool thread blocked in futex). Every call strace did decode is counted.
+            let calls = trace.split(separator: "\n").filter { line in
+                let text = line.trimmingCharacters(in: .whitespaces)
+                return !text.isEmpty && !(text.contains("???(") && text.hasSuffix("<detached ...>"))
+            }
             #expect(calls.isEmpty, "\(scenario.name) made network system calls: \(calls.prefix(10))",
                     sourceLocation: sourceLocation)
             #expect(!trace.contains("socket("), sourceLocation: sourceLocation)
