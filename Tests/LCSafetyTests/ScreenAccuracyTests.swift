@@ -55,10 +55,13 @@ struct ScreenAccuracyTests {
     /// (first run 0.856 / 0.051; its three false alarms were seen after round 1, so its 0.000 then was not blind).
     /// Held-out-14 was written before round 3 and its errors were never looked at (0.886 / 0.217 before and after
     /// round 3). The classifier round (never trained or tuned on either) took them to 0.990 / 0.017 and
-    /// 0.977 / 0.217. The floors sit below the measured figures: they catch a regression, they are not the
-    /// target, and the false-alarm ceiling on 14 records that the issue's target is not met on it.
-    @Test("untouched blind sets 12 and 14: figures printed, with regression floors",
-          arguments: [("screen-heldout12.jsonl", 150, 0.95, 0.06), ("screen-heldout14.jsonl", 60, 0.93, 0.22)])
+    /// 0.977 / 0.217. Held-out-15 (300 messages) was written by an evaluator who read only SAFETY.md and the issue,
+    /// never the rules or any data, and was scored once, after the second classifier round: 0.978 / 0.042.
+    /// The floors sit below the measured figures: they catch a regression, they are not the target, and the
+    /// false-alarm ceiling on 14 records that the issue's target is not met on it.
+    @Test("untouched blind sets 12, 14 and 15: figures printed, with regression floors",
+          arguments: [("screen-heldout12.jsonl", 150, 0.95, 0.06), ("screen-heldout14.jsonl", 60, 0.93, 0.22),
+                      ("screen-heldout15.jsonl", 300, 0.95, 0.06)])
     func untouched(name: String, minCount: Int, recallFloor: Double, alarmCeiling: Double) throws {
         let set = try LabelledMessage.load(name)
         #expect(set.count >= minCount)
@@ -72,7 +75,8 @@ struct ScreenAccuracyTests {
     /// training data, so these figures are not estimates of unseen text (see the README for the leave-one-file-out
     /// figures); the floors catch a classifier file that no longer fits its data.
     @Test("classifier training sets: figures printed, with regression floors",
-          arguments: ["screen-train-en.jsonl", "screen-train-ml.jsonl", "screen-train-hard.jsonl"])
+          arguments: ["screen-train-en.jsonl", "screen-train-ml.jsonl", "screen-train-hard.jsonl", "screen-train-en2.jsonl",
+                      "screen-train-ml2.jsonl"])
     func classifierTraining(name: String) throws {
         let set = try LabelledMessage.load(name)
         #expect(set.count >= 500)
