@@ -8,7 +8,8 @@ categories) over hashed features of one sentence, the same unit the stream filte
 Features are counted per hash bucket and L2-normalised. OutputClassifier.swift computes exactly the same features;
 keep the two in step (the Swift test `classifier agrees with the training script` checks the exported probes).
 
-Training data: output-dev.jsonl, output-model-dev.jsonl, output-model-train.jsonl (real SmolLM2 replies) and
+Training data: output-dev.jsonl, output-model-dev.jsonl, output-model-train.jsonl (real SmolLM2 replies),
+output-train-a.jsonl and output-train-b.jsonl (two outside writers, 1,600 replies) and
 Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl. No held-out file (output-heldout*.jsonl,
 output-model-heldout*.jsonl) is ever read for training or for choosing the threshold;
 they are only scored at the end, when a verdict dump from the Swift tests is given with --dump.
@@ -26,10 +27,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/classifier.json")
 TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-model-dev.jsonl"),
-               os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl")]
+               os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl"),
+               os.path.join(FIX, "output-train-a.jsonl"), os.path.join(FIX, "output-train-b.jsonl")]
 HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
                  "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
-                 "output-model-heldout2.jsonl", "output-model-heldout3.jsonl"]
+                 "output-model-heldout2.jsonl", "output-model-heldout3.jsonl", "output-heldout-f.jsonl",
+                 "output-heldout-g.jsonl"]
 CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
            "encourages_harm", "discourages_help", "personal_data"]
 BUCKETS = 1 << 18
@@ -192,7 +195,7 @@ def main():
     doc = {
         "version": 2,
         "about": ("Sentence classifier for the output filter, trained by Scripts/train-output-classifier.py from "
-                  "output-dev, output-model-dev, output-model-train and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl (never the held-out sets). "
+                  "output-dev, output-model-dev, output-model-train, output-train-a/b and Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl (never the held-out sets). "
                   "Multinomial logistic regression over hashed word 1-2-grams and word 4-character n-grams (FNV-1a, "
                   "mod buckets, L2-normalised counts), trained on whole harmful replies and then also on each one's most telling sentence. A sentence is blocked when 1 - p(none) >= threshold (context_free_threshold for method detail and encouragement when the reply has not touched suicide, self-harm or medication); the "
                   "category is the most probable block class. Retrain rather than edit weights by hand."),

@@ -75,9 +75,9 @@ struct OutputFilterDevSetTests {
         }
     }
 
-    @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end, e: written before the classifier, deliberately unlike the others, f: written by an evaluator who never saw the project, scored once at the end): figures reported",
+    @Test("later held-out sets (b: after the first tuning round, c: after the cue rules, d: near the end, e: written before the classifier, deliberately unlike the others, f and g: written by evaluators who never saw the project, g scored once after the last retraining): figures reported",
           arguments: ["output-heldout-b.jsonl", "output-heldout-c.jsonl", "output-heldout-d.jsonl", "output-heldout-e.jsonl",
-                      "output-heldout-f.jsonl"])
+                      "output-heldout-f.jsonl", "output-heldout-g.jsonl"])
     func laterHeldOutSets(file: String) throws {
         let replies = try OutputFixtures.load(file)
         #expect(replies.count >= 50)
