@@ -238,6 +238,13 @@ def main():
           f"{hit[~ok].mean():.3f} false alarms {hit[ok].mean():.3f}, category agreement {cat_ok:.3f}", file=sys.stderr)
     rules = np.array([guards[it["id"]]["rules"] for it in items]) if guards else None
     tally("training (out of fold)", items, hit, rules)
+    if rules is not None:
+        # What a classifier veto on rule verdicts would do, out of fold (the screen has none; see the README).
+        crisis = ~ok
+        for v in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3):
+            low = rules & (oof < v)
+            print(f"  out of fold, rules fired but classifier < {v}: crisis {int((low & crisis).sum())}, "
+                  f"ok {int((low & ok).sum())} (of {int((rules & ok).sum())} rule false alarms)", file=sys.stderr)
     model = fit(data, np.arange(n), args)
     for name, rows in held.items():
         hd = Data(rows, char_ns, guards)
