@@ -11,14 +11,18 @@ public enum TranscriptReader {
     /// - Throws: `TranscriptError` — `.cannotOpen`, `.notATranscript`, `.unsupportedVersion`,
     ///   `.wrongPassphrase`, `.tampered`, `.truncated`, ...
     public static func read(path: String, passphrase: String) throws -> [TranscriptEntry] {
-        let data: [UInt8]
+        let data = try bytes(of: path)
+        return try decode(data, path: path, passphrase: passphrase)
+    }
+
+    /// The whole file, or `.cannotOpen` naming it.
+    private static func bytes(of path: String) throws -> [UInt8] {
         do {
-            data = Array(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
         } catch {
             let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
             throw TranscriptError.cannotOpen(path: path, reason: reason)
         }
-        return try decode(data, path: path, passphrase: passphrase)
     }
 
     /// What `recover` could read: the entries, and whether the file had its closing record.
@@ -36,13 +40,7 @@ public enum TranscriptReader {
     /// what was written, in order; only the tail after the cut is missing, and `isComplete` says so. Anything
     /// else — a wrong passphrase, an altered or reordered record — still throws and returns nothing.
     public static func recover(path: String, passphrase: String) throws -> Recovery {
-        let data: [UInt8]
-        do {
-            data = Array(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
-        } catch {
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
-            throw TranscriptError.cannotOpen(path: path, reason: reason)
-        }
+        let data = try bytes(of: path)
         var partial: [TranscriptEntry] = []
         do {
             return Recovery(entries: try decode(data, path: path, passphrase: passphrase, partial: &partial),

@@ -81,6 +81,36 @@ struct HashedLinearModel: Sendable {
         self.weights = flat
     }
 
+    /// The checks every classifier file shares: format `version` 2, the class list (see `categories`), one bias per
+    /// class and the packed weights. Returns the categories in class order and the model.
+    static func validated<C: RawRepresentable & Equatable>(
+        version: Int, classes: [String], first: String, described: String, buckets: Int, bias: [Double],
+        packedWeights: String
+    ) throws(Problem) -> (categories: [C], model: HashedLinearModel) where C.RawValue == String {
+        guard version == 2 else { throw Problem(entry: "version", problem: "unsupported version \(version) (expected 2)") }
+        let categories: [C] = try Self.categories(of: classes, first: first, described: described)
+        guard bias.count == classes.count else { throw Problem(entry: "bias", problem: "needs one finite number per class") }
+        return (categories, try HashedLinearModel(buckets: buckets, bias: bias, packedWeights: packedWeights))
+    }
+
+    /// The categories named after the leading "no harm" class `first`, in class (logit) order; each must parse as a
+    /// `C` and appear once. `described` names what should follow `first` in the error.
+    static func categories<C: RawRepresentable & Equatable>(of classes: [String], first: String,
+                                                             described: String) throws(Problem) -> [C]
+    where C.RawValue == String {
+        guard classes.first == first, classes.count >= 2 else {
+            throw Problem(entry: "classes", problem: "the first class must be \"\(first)\", followed by \(described)")
+        }
+        var categories: [C] = []
+        for (index, name) in classes.dropFirst().enumerated() {
+            guard let category = C(rawValue: name), !categories.contains(category) else {
+                throw Problem(entry: "classes[\(index + 1)]", problem: "unknown or repeated category '\(name)'")
+            }
+            categories.append(category)
+        }
+        return categories
+    }
+
     /// Logits per class for the unreduced feature hashes of one unit (consumed: reduced and sorted in place).
     func logits(_ hashes: inout [UInt32]) -> [Double] {
         var scores = bias

@@ -60,26 +60,17 @@ struct OutputClassifier: Sendable {
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .outputPolicyEntryInvalid(file: Self.file, entry: entry, problem: problem)
         }
-        guard file.version == 2 else { throw invalid("version", "unsupported version \(file.version) (expected 2)") }
-        guard file.classes.first == "none", file.classes.count >= 2 else {
-            throw invalid("classes", "the first class must be \"none\", followed by block categories")
-        }
-        var categories: [OutputBlockCategory] = []
-        for (index, name) in file.classes.dropFirst().enumerated() {
-            guard let category = OutputBlockCategory(rawValue: name), !categories.contains(category) else {
-                throw invalid("classes[\(index + 1)]", "unknown or repeated category '\(name)'")
-            }
-            categories.append(category)
+        let categories: [OutputBlockCategory]
+        do {
+            (categories, model) = try HashedLinearModel.validated(
+                version: file.version, classes: file.classes, first: "none", described: "block categories",
+                buckets: file.buckets, bias: file.bias, packedWeights: file.weights)
+        } catch {
+            throw invalid(error.entry, error.problem)
         }
         guard file.threshold > 0.5, file.threshold < 1 else { throw invalid("threshold", "must be in (0.5, 1)") }
         guard file.contextFreeThreshold >= file.threshold, file.contextFreeThreshold < 1 else {
             throw invalid("context_free_threshold", "must be at least threshold and below 1")
-        }
-        guard file.bias.count == file.classes.count else { throw invalid("bias", "needs one finite number per class") }
-        do {
-            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, packedWeights: file.weights)
-        } catch {
-            throw invalid(error.entry, error.problem)
         }
         threshold = file.threshold
         contextFreeThreshold = file.contextFreeThreshold

@@ -33,28 +33,19 @@ struct ScreenClassifier: Sendable {
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
             .screenClassifierInvalid(file: Self.file, entry: entry, problem: problem)
         }
-        guard file.version == 2 else { throw invalid("version", "unsupported version \(file.version) (expected 2)") }
-        guard file.classes.first == "ok", file.classes.count >= 2 else {
-            throw invalid("classes", "the first class must be \"ok\", followed by crisis categories")
-        }
-        var categories: [CrisisCategory] = []
-        for (index, name) in file.classes.dropFirst().enumerated() {
-            guard let category = CrisisCategory(rawValue: name), !categories.contains(category) else {
-                throw invalid("classes[\(index + 1)]", "unknown or repeated category '\(name)'")
-            }
-            categories.append(category)
+        let categories: [CrisisCategory]
+        do {
+            (categories, model) = try HashedLinearModel.validated(
+                version: file.version, classes: file.classes, first: "ok", described: "crisis categories",
+                buckets: file.buckets, bias: file.bias, packedWeights: file.weights)
+        } catch {
+            throw invalid(error.entry, error.problem)
         }
         guard !file.charNgrams.isEmpty, file.charNgrams.allSatisfy({ (2...8).contains($0) }),
               Set(file.charNgrams).count == file.charNgrams.count else {
             throw invalid("char_ngrams", "must be distinct lengths from 2 to 8")
         }
         guard file.threshold >= 0.5, file.threshold < 1 else { throw invalid("threshold", "must be in [0.5, 1)") }
-        guard file.bias.count == file.classes.count else { throw invalid("bias", "needs one finite number per class") }
-        do {
-            model = try HashedLinearModel(buckets: file.buckets, bias: file.bias, packedWeights: file.weights)
-        } catch {
-            throw invalid(error.entry, error.problem)
-        }
         threshold = file.threshold
         charNgrams = file.charNgrams
         self.categories = categories
