@@ -3,7 +3,7 @@
 // step's worth of products over a 96 MB model. Usage: swift run -c release KernelBench [--quick]
 import LCKernels
 
-// Options: --quick (shorter batches), --threads 1,2 (thread counts), --levels avx512,avx2,scalar,
+// Options: --quick (shorter batches), --threads 1,2 (thread counts), --levels avx512vbmi,avx512,avx2,scalar,
 // --decode-only (only the decode step), --wall (wall time for 1-thread rows too),
 // --split static,chunked (the 2-thread decode-step partitions to run).
 let arguments = CommandLine.arguments
