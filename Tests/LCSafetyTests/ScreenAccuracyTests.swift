@@ -57,10 +57,12 @@ struct ScreenAccuracyTests {
     /// round 3). The classifier round (never trained or tuned on either) took them to 0.990 / 0.017 and
     /// 0.977 / 0.217. Held-out-15 (300 messages) was written by an evaluator who read only SAFETY.md and the issue,
     /// never the rules or any data, and was scored once, after the second classifier round: 0.978 / 0.042.
+    /// The rules false-alarm round (general guards, errors of these sets never read) left recall unchanged on all
+    /// three and took 14's false alarms to 0.174 (4/23).
     /// The floors sit below the measured figures: they catch a regression, they are not the target, and the
     /// false-alarm ceiling on 14 records that the issue's target is not met on it.
     @Test("untouched blind sets 12, 14 and 15: figures printed, with regression floors",
-          arguments: [("screen-heldout12.jsonl", 150, 0.95, 0.06), ("screen-heldout14.jsonl", 60, 0.93, 0.22),
+          arguments: [("screen-heldout12.jsonl", 150, 0.95, 0.06), ("screen-heldout14.jsonl", 60, 0.93, 0.18),
                       ("screen-heldout15.jsonl", 300, 0.95, 0.06)])
     func untouched(name: String, minCount: Int, recallFloor: Double, alarmCeiling: Double) throws {
         let set = try LabelledMessage.load(name)
@@ -73,13 +75,13 @@ struct ScreenAccuracyTests {
 
     /// The classifier's own training files (written for it by data writers, never used to tune a rule). They are
     /// training data, so these figures are not estimates of unseen text (see the README for the leave-one-file-out
-    /// figures); the floors catch a classifier file that no longer fits its data. The round-2 files keep more
-    /// false alarms even when trained on (en2 0.109, ml2 0.139): they come from the rules, which the classifier
-    /// never overrules, on hard negatives (resolved pasts, general questions) — recorded, not hidden, by their
-    /// ceilings.
+    /// figures); the floors catch a classifier file that no longer fits its data. The round-2 files kept more
+    /// false alarms even when trained on (en2 0.109, ml2 0.139), from the rules, which the classifier never
+    /// overrules; the rules false-alarm round's resolved-past and general-question guards took them to 0.056
+    /// and 0.030, and the ceilings moved down with them.
     @Test("classifier training sets: figures printed, with regression floors",
           arguments: [("screen-train-en.jsonl", 0.10), ("screen-train-ml.jsonl", 0.10), ("screen-train-hard.jsonl", 0.10),
-                      ("screen-train-en2.jsonl", 0.12), ("screen-train-ml2.jsonl", 0.15)])
+                      ("screen-train-en2.jsonl", 0.07), ("screen-train-ml2.jsonl", 0.05)])
     func classifierTraining(name: String, alarmCeiling: Double) throws {
         let set = try LabelledMessage.load(name)
         #expect(set.count >= 500)
