@@ -29,10 +29,10 @@ def _numeric(ch: str) -> bool:
 
 
 def collapse(word: str) -> str:
-    """Runs of one repeated character become one ("dieeee" -> "die", "kill" -> "kil")."""
+    """Runs of one repeated character become one ("dieeee" -> "die", "kill" -> "kil"); ASCII digits are kept."""
     out, prev = [], None
     for c in word:
-        if c != prev:
+        if c != prev or c in "0123456789":
             out.append(c)
             prev = c
     return "".join(out)

@@ -135,11 +135,12 @@ enum TextNormalizer {
         return out
     }
 
-    /// Runs of one repeated character become one ("dieeee" → "die", "kill" → "kil").
+    /// Runs of one repeated character become one ("dieeee" → "die", "kill" → "kil"); digits are kept as they are
+    /// ("22" and "100" are numbers, not elongation: collapsing them made "at 22" read "at 2", then "at to").
     static func collapse(_ word: String) -> String {
         var out = ""
         var previous: Character? = nil
-        for c in word where c != previous {
+        for c in word where c != previous || ("0"..."9").contains(c) {
             out.append(c)
             previous = c
         }
