@@ -41,6 +41,28 @@ struct ProtocolCrisisResponderTests {
         }
     }
 
+    /// The runtime is offline and tells no one: a response must not suggest that the assistant will pass the
+    /// disclosure on ("I won't keep it a secret"), which a person in crisis could read as help being on its way.
+    /// The guidance (never promise secrecy) is kept by urging the user to tell someone instead.
+    @Test("no crisis response says the assistant will tell anyone or cannot keep a secret")
+    func noImpliedReporting() throws {
+        let responder = try CrisisResponder.bundled()
+        let firstPerson = ["i can't keep", "i cannot keep", "i won't keep", "i will not keep", "i'll tell", "i will tell",
+                           "no puedo guardar", "no lo guardaré", "je ne peux pas garder", "je ne le garderai",
+                           "kann ich nicht geheim", "ich halte das nicht geheim", "mere paas secret"]
+        for language in ["en", "es", "fr", "de", "hi"] {
+            for category in Self.categories {
+                for (clarify, inProgress, followUp) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {
+                    let text = responder.response(category: category, needsClarification: clarify, inProgress: inProgress,
+                                                  country: "US", followUp: followUp, language: language).lowercased()
+                    for phrase in firstPerson {
+                        #expect(!text.contains(phrase), "\(language)/\(category ?? "nil"): says '\(phrase)'")
+                    }
+                }
+            }
+        }
+    }
+
     private func full(_ category: String?, _ country: String?, language: String = "en") throws -> String {
         try CrisisResponder.bundled().response(category: category, needsClarification: false, inProgress: false,
                                                country: country, followUp: false, language: language)
