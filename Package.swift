@@ -55,11 +55,13 @@ let package = Package(
         .executableTarget(name: "EmbedExample", dependencies: ["LocalCounsel"], path: "Examples/EmbedExample"),
         // Kernel micro-benchmarks (GB/s per quant type, ns per product): swift run -c release KernelBench
         .executableTarget(name: "KernelBench", dependencies: ["LCKernels"], path: "Benchmarks/KernelBench"),
-        .testTarget(name: "LCKernelsTests", dependencies: ["LCKernels"]),
-        .testTarget(name: "LCGGUFTests", dependencies: ["LCGGUF"]),
-        .testTarget(name: "LCTokenizerTests", dependencies: ["LCTokenizer", "LocalCounsel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LCModelTests", dependencies: ["LCModel", "LocalCounsel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LCSafetyTests", dependencies: ["LCSafety"], resources: [.copy("Fixtures")]),
+        // Helpers shared by the test targets (not a product: nothing outside this package sees it).
+        .target(name: "LCTestSupport", path: "Tests/LCTestSupport"),
+        .testTarget(name: "LCKernelsTests", dependencies: ["LCKernels", "LCTestSupport"]),
+        .testTarget(name: "LCGGUFTests", dependencies: ["LCGGUF", "LCTestSupport"]),
+        .testTarget(name: "LCTokenizerTests", dependencies: ["LCTokenizer", "LocalCounsel", "LCTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LCModelTests", dependencies: ["LCModel", "LocalCounsel", "LCTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LCSafetyTests", dependencies: ["LCSafety", "LCTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LocalCounselTests", dependencies: ["LocalCounsel"]),
         .testTarget(name: "CLITests", dependencies: ["LocalCounsel"]),
     ],

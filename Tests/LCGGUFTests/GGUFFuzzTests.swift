@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import LCGGUF
 import LCKernels
+import LCTestSupport
 
 /// Mutation fuzzing of the GGUF reader: thousands of corrupted images, derived from synthetic files and
 /// from the real model's header, must each parse or fail with a `GGUFError`: no crash, no hang, no other

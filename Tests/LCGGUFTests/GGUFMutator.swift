@@ -1,15 +1,6 @@
-/// SplitMix64: a tiny seeded generator, so that every fuzz case can be reproduced from (seed, index).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+import LCTestSupport
 
+extension SplitMix64 {
     /// The generator for case `index` of a run seeded with `seed`.
     static func forCase(seed: UInt64, index: Int) -> SplitMix64 {
         var g = SplitMix64(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))

@@ -1,5 +1,6 @@
 import Testing
 @testable import LCKernels
+import LCTestSupport
 
 @Suite("MatVec kernels against the Swift reference")
 struct MatVecTests {
@@ -7,7 +8,7 @@ struct MatVecTests {
     /// same quantized activations, up to float rounding of the accumulation (bound from the terms' magnitude).
     @Test(arguments: kernelTypes, KernelLevel.available)
     func matchesQuantizedReference(type: GGMLType, level: KernelLevel) throws {
-        var rng = SeededRNG(seed: 0xC0FFEE &+ UInt64(type.rawValue))
+        var rng = SplitMix64(seed: 0xC0FFEE &+ UInt64(type.rawValue))
         for cols in awkwardCols {
             for rows in awkwardRows {
                 let m = try TestMatrix(type: type, rows: rows, cols: cols, rng: &rng)
@@ -33,7 +34,7 @@ struct MatVecTests {
     /// activations' rounding: at most `amax_b / 254` per element of block b, times `|w|`.
     @Test(arguments: kernelTypes)
     func boundedByActivationRounding(type: GGMLType) throws {
-        var rng = SeededRNG(seed: 42 &+ UInt64(type.rawValue))
+        var rng = SplitMix64(seed: 42 &+ UInt64(type.rawValue))
         let rows = 17, cols = 576
         let m = try TestMatrix(type: type, rows: rows, cols: cols, rng: &rng)
         let x = randomFloats(cols, &rng)
@@ -65,7 +66,7 @@ struct MatVecTests {
     /// Sub-ranges write only their rows (the thread pool relies on it).
     @Test(arguments: KernelLevel.available)
     func writesOnlyRequestedRows(level: KernelLevel) throws {
-        var rng = SeededRNG(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for type in kernelTypes {
             let m = try TestMatrix(type: type, rows: 9, cols: 96, rng: &rng)
             let x = randomFloats(96, &rng)

@@ -1,5 +1,6 @@
 import Testing
 @testable import LCKernels
+import LCTestSupport
 
 @Suite("Quant blocks, quantizers and traits")
 struct QuantBlockTests {
@@ -18,7 +19,7 @@ struct QuantBlockTests {
         #expect(GGMLType.f16.traits?.vecDotType == .float)
         #expect(GGMLType.q6_K.traits == nil)
         // The traits' encoder, decoder and row dot agree with each other.
-        var rng = SeededRNG(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let x = randomFloats(64, &rng)
         var bytes = [UInt8](repeating: 0, count: 40), back = [Float](repeating: 0, count: 64)
         x.withUnsafeBufferPointer { q41.fromFloat($0.baseAddress!, &bytes, 64) }
@@ -36,7 +37,7 @@ struct QuantBlockTests {
     /// Q8_0 within d/2, per element.
     @Test(arguments: [GGMLType.q4_0, .q4_1, .q8_0, .f16, .bf16, .f32])
     func roundTripError(type: GGMLType) throws {
-        var rng = SeededRNG(seed: 11 &+ UInt64(type.rawValue))
+        var rng = SplitMix64(seed: 11 &+ UInt64(type.rawValue))
         let n = 32 * 41
         let x = randomFloats(n, &rng, scale: 3)
         var bytes = [UInt8](repeating: 0, count: type.byteCount(elements: n)!)
@@ -65,7 +66,7 @@ struct QuantBlockTests {
     /// The activation quantizer is bit-identical to the reference at every level, including ties and zeros.
     @Test(arguments: KernelLevel.available)
     func activationQuantizerIsExact(level: KernelLevel) {
-        var rng = SeededRNG(seed: 99)
+        var rng = SplitMix64(seed: 99)
         let n = 32 * 50
         var x = randomFloats(n, &rng)
         for j in 0..<32 { x[j] = 0 }                                        // an all-zero block: d = 0
@@ -89,7 +90,7 @@ struct QuantBlockTests {
     /// Dequantization kernels decode exactly what the reference decodes (mul then add, no fused rounding).
     @Test(arguments: KernelLevel.available)
     func dequantizeMatchesReference(level: KernelLevel) throws {
-        var rng = SeededRNG(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for type in kernelTypes {
             for n in [32, 96, 160, 576, 1184] {
                 let m = try TestMatrix(type: type, rows: 1, cols: n, rng: &rng)

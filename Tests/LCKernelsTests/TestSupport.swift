@@ -1,16 +1,7 @@
 @testable import LCKernels
+import LCTestSupport
 
-/// SplitMix64: a tiny seeded generator so every run sees the same "random" data.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     /// Uniform in [-scale, scale), with an occasional outlier ×8 so block maxima vary.
     mutating func float(_ scale: Float = 1) -> Float {
         let u = Float.random(in: -scale..<scale, using: &self)
@@ -26,7 +17,7 @@ final class TestMatrix {
     let bytes: UnsafeMutableRawPointer
     let byteCount: Int
 
-    init(type: GGMLType, rows: Int, cols: Int, rng: inout SeededRNG) throws {
+    init(type: GGMLType, rows: Int, cols: Int, rng: inout SplitMix64) throws {
         self.type = type
         self.rows = rows
         self.cols = cols
@@ -45,7 +36,7 @@ final class TestMatrix {
     var matrix: WeightMatrix { WeightMatrix(type: type, rows: rows, cols: cols, data: UnsafeRawPointer(bytes)) }
 }
 
-func randomFloats(_ n: Int, _ rng: inout SeededRNG, scale: Float = 2) -> [Float] {
+func randomFloats(_ n: Int, _ rng: inout SplitMix64, scale: Float = 2) -> [Float] {
     (0..<n).map { _ in rng.float(scale) }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import LCKernels
+import LCTestSupport
 
 @Suite("Vector kernels against the Swift reference")
 struct VectorOpsTests {
@@ -7,7 +8,7 @@ struct VectorOpsTests {
 
     @Test(arguments: KernelLevel.available)
     func dotAxpyRows(level: KernelLevel) {
-        var rng = SeededRNG(seed: 31)
+        var rng = SplitMix64(seed: 31)
         for n in Self.lengths {
             let a = randomFloats(n, &rng), b = randomFloats(n, &rng)
             var mag: Float = 0
@@ -44,7 +45,7 @@ struct VectorOpsTests {
 
     @Test(arguments: KernelLevel.available)
     func rmsNormSoftmaxSwiglu(level: KernelLevel) {
-        var rng = SeededRNG(seed: 37)
+        var rng = SplitMix64(seed: 37)
         for n in Self.lengths {
             let x = randomFloats(n, &rng), w = randomFloats(n, &rng)
             var got = [Float](repeating: 0, count: n), want = got

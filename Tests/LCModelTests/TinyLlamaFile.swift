@@ -1,5 +1,6 @@
 import Foundation
 import LCGGUF
+import LCTestSupport
 
 /// Writes a tiny llama-architecture GGUF image in memory (F32 weights from a seeded generator), so tests can
 /// check the forward pass against a plain reference and provoke every load error without a real model file.
@@ -30,7 +31,7 @@ struct TinyLlamaFile {
 
     /// The weights by tensor name (row-major, `rows × cols`), norms near 1, matrices small.
     func weights() -> [String: [Float]] {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         var out: [String: [Float]] = [:]
         for (name, shape) in tensorShapes {
             let n = shape.reduce(1, *)
@@ -94,16 +95,7 @@ struct TinyLlamaFile {
     func file() throws -> GGUFFile { try GGUFFile(bytes: bytes()) }
 }
 
-/// A small deterministic generator (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// Uniform in [0, 1) from the top 24 bits.
     mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LCSafety
+import LCTestSupport
 
 @Suite("Output stream filter: hold-back and agreement with whole-text evaluation")
 struct OutputStreamFilterTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import LCTokenizer
+import LCTestSupport
 
 /// BPE rules and input validation on small hand-made vocabularies.
 @Suite struct BPEUnitTests {
@@ -114,7 +115,7 @@ import Testing
 @Suite struct MergePathTwinTests {
     @Test func shortAndHeapPathsAgree() throws {
         let t = try TokenizerTestSupport.realTokenizer.get()
-        var rng = TokenizerTestSupport.SplitMix64(state: 99)
+        var rng = SplitMix64(seed: 99)
         let alphabet = Array("etaoinshrdlucmfwypvbgkqjxzETAOIN 0123456789.,'-éü中😀".utf8)
         var scratch = EncodeScratch()
         var checked = 0

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import LCTokenizer
+import LCTestSupport
 
 /// Round trips, and random bytes through encode/decode: no crash, no hang (bounded: ~10,000 inputs).
 @Suite struct RoundTripFuzzTests {
@@ -28,7 +29,7 @@ import LCTokenizer
 
     @Test func tenThousandRandomByteStringsNeitherCrashNorHang() throws {
         let t = try TokenizerTestSupport.realTokenizer.get()
-        var rng = TokenizerTestSupport.SplitMix64(state: 2024)
+        var rng = SplitMix64(seed: 2024)
         let specials = Array("<|im_start|><|im_end|><|endoftext|>".utf8)
         let start = Date()
         var totalIds = 0

@@ -1,5 +1,6 @@
 import Testing
 @testable import LCTokenizer
+import LCTestSupport
 
 /// The streaming detokenizer must never emit a broken character, and must add up to `decode`.
 @Suite struct StreamingDetokenizerTests {
@@ -53,7 +54,7 @@ import Testing
     @Test func randomByteStreamsAddUpToDecode() throws {
         let t = try BPETokenizer(tokens: BPEUnitTests.vocab([]), tokenTypes: [], merges: [], bosId: nil,
                                  eosId: nil, addBOS: false, preTokenizer: .gpt2)
-        var rng = TokenizerTestSupport.SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<2000 {
             let ids = (0..<Int.random(in: 0..<24, using: &rng)).map { _ in TokenID(Int.random(in: 0..<256, using: &rng)) }
             var d = StreamingDetokenizer(tokenizer: t)

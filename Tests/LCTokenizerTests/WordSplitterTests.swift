@@ -1,5 +1,6 @@
 import Testing
 @testable import LCTokenizer
+import LCTestSupport
 
 /// The pre-tokenizer's words on strings whose llama.cpp splits are known.
 @Suite struct WordSplitterTests {
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func everyCodePointLandsInExactlyOneWord() {
-        var rng = TokenizerTestSupport.SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         for kind in PreTokenizerKind.allCases {
             for _ in 0..<300 {
                 var s = String.UnicodeScalarView()
