@@ -87,10 +87,10 @@ public final class TokenCandidates {
         if isSortedDescending { count = min(count, k); return }
         if k >= count { sortDescending(untilMass: nil); return }
         // Min-heap of the best k seen so far in entries 0..<k: the root is the weakest kept candidate.
-        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDownMin(i, k) }
+        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(i, k, worstOnTop: true) }
         for i in k..<count where better(i, than: 0) {
             swapEntries(i, 0)
-            siftDownMin(0, k)
+            siftDown(0, k, worstOnTop: true)
         }
         count = k
         sortDescending(untilMass: nil)
@@ -105,7 +105,7 @@ public final class TokenCandidates {
             return
         }
         let n = count
-        for i in stride(from: n / 2 - 1, through: 0, by: -1) { siftDownMax(i, n) }
+        for i in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(i, n, worstOnTop: false) }
         var total: Float = 0
         let maxLogit = logits[0]
         if mass != nil { for i in 0..<n { total += expf(logits[i] - maxLogit) } }
@@ -120,7 +120,7 @@ public final class TokenCandidates {
             heapSize -= 1
             if heapSize > 0 {
                 ids[0] = ids[heapSize]; logits[0] = logits[heapSize]
-                siftDownMax(0, heapSize)
+                siftDown(0, heapSize, worstOnTop: false)
             }
             if mass != nil {
                 cumulative += expf(scratchLogits[kept - 1] - maxLogit)
@@ -165,29 +165,19 @@ public final class TokenCandidates {
         let tl = logits[a]; logits[a] = logits[b]; logits[b] = tl
     }
 
-    private func siftDownMin(_ start: Int, _ n: Int) {
+    /// Restores the heap property below `start` in entries `0..<n`. `worstOnTop`: a min-heap by `better` (the root
+    /// is the weakest entry, for keeping the top k); otherwise a max-heap (the root is the best, for sorting).
+    /// Always inlined, so each call site's constant `worstOnTop` leaves a single comparison in the loop.
+    @inline(__always) private func siftDown(_ start: Int, _ n: Int, worstOnTop: Bool) {
         var i = start
         while true {
             let l = 2 * i + 1, r = l + 1
-            var worst = i
-            if l < n && better(worst, than: l) { worst = l }
-            if r < n && better(worst, than: r) { worst = r }
-            if worst == i { return }
-            swapEntries(i, worst)
-            i = worst
-        }
-    }
-
-    private func siftDownMax(_ start: Int, _ n: Int) {
-        var i = start
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var best = i
-            if l < n && better(l, than: best) { best = l }
-            if r < n && better(r, than: best) { best = r }
-            if best == i { return }
-            swapEntries(i, best)
-            i = best
+            var top = i
+            if l < n && (worstOnTop ? better(top, than: l) : better(l, than: top)) { top = l }
+            if r < n && (worstOnTop ? better(top, than: r) : better(r, than: top)) { top = r }
+            if top == i { return }
+            swapEntries(i, top)
+            i = top
         }
     }
 }
