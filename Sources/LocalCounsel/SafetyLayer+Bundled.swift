@@ -30,24 +30,19 @@ extension OutputFilter: ReplyFiltering {
     }
 }
 
-/// The shipped `LCSafety.CrisisResponder` as the session's source of reviewed texts.
+/// The shipped `LCSafety.CrisisResponder` as the session's source of fixed response texts.
 extension CrisisResponder: CrisisResponding {
-    /// The reviewed crisis response for the assessment, in the message's language where texts exist.
+    /// The fixed crisis response for the assessment, in the message's language where texts exist.
     public func crisisResponse(for assessment: CrisisAssessment, country: CountryCode?, followUp: Bool) -> String {
         response(category: assessment.category?.rawValue, needsClarification: assessment.needsClarification,
                  inProgress: assessment.inProgress, country: country?.rawValue, followUp: followUp,
-                 language: assessment.language.map(Self.baseLanguage))
+                 language: assessment.language)
     }
 
-    /// The reviewed fallback for a blocked reply.
+    /// The fixed fallback for a blocked reply.
     public func blockedReplyFallback(for category: SafetyCategory, country: CountryCode?, language: String?) -> String {
         let verdict = OutputVerdict(category: OutputBlockCategory(rawValue: category.rawValue), reason: category.rawValue)
-        return safeFallback(for: verdict, country: country?.rawValue, language: language.map(Self.baseLanguage))
-    }
-
-    // "hi-Latn" → "hi": the responder's texts are keyed by ISO 639-1.
-    private static func baseLanguage(_ tag: String) -> String {
-        String(tag.split(separator: "-").first ?? Substring(tag))
+        return safeFallback(for: verdict, country: country?.rawValue, language: language)
     }
 }
 
