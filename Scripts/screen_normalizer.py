@@ -44,7 +44,7 @@ def finish(raw: str):
     if not chars:
         return None
     letters = sum(1 for c in chars if _alphabetic(c))
-    if letters >= 2:
+    if letters >= 2 or (letters == 1 and len(chars) <= 4):
         chars = "".join(LEET.get(c, c) for c in chars)
     elif letters == 0:
         chars = chars.replace("@", "").replace("$", "")

@@ -11,7 +11,7 @@ probability (1 - p(ok)) over its units: the whole message and each sentence, so 
 message still scores high.
 
 Training data (tuning sets only): screen-dev.jsonl, screen-heldout2..11 and 13, and screen-train-*.jsonl in
-Tests/LCSafetyTests/Fixtures/. The blind sets (screen-heldout.jsonl, -12, -14, -15) are never read here.
+Tests/LCSafetyTests/Fixtures/. The blind sets (screen-heldout.jsonl, -12, -14, -15, -16) are never read here.
 The threshold is chosen by cross-validation so that the classifier alone (as deployed: with --guards, the
 sentences the rules' guards cleared are not scored) flags at most --max-fp of the ok training messages.
 
@@ -35,7 +35,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/screen/classifier.json")
 TUNED = ["screen-dev.jsonl"] + [f"screen-heldout{k}.jsonl" for k in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13)]
-BLIND = {"screen-heldout.jsonl", "screen-heldout12.jsonl", "screen-heldout14.jsonl", "screen-heldout15.jsonl"}
+BLIND = {"screen-heldout.jsonl", "screen-heldout12.jsonl", "screen-heldout14.jsonl", "screen-heldout15.jsonl",
+         "screen-heldout16.jsonl"}
 CLASSES = ["ok", "suicidal_ideation", "suicide_plan", "self_harm", "harm_to_others", "abuse_danger",
            "medical_emergency", "command_hallucinations", "third_party"]
 BUCKETS = 1 << 18

@@ -59,11 +59,15 @@ struct ScreenAccuracyTests {
     /// never the rules or any data, and was scored once, after the second classifier round: 0.978 / 0.042.
     /// The rules false-alarm round (general guards, errors of these sets never read) left recall unchanged on all
     /// three and took 14's false alarms to 0.174 (4/23).
+    /// Held-out-16 (300 messages, a second evaluator under the same rules) was scored once before any change:
+    /// 0.983 / 0.017. Its three misses were then read: one-letter leetspeak words ("t0 d13") and two command-
+    /// hallucination forms became a normaliser fix and two English rules (1.000 / 0.017 after), so from then on it
+    /// is a regression set like the others, no longer blind.
     /// The floors sit below the measured figures: they catch a regression, they are not the target, and the
     /// false-alarm ceiling on 14 records that the target is not met on it.
-    @Test("untouched blind sets 12, 14 and 15: figures printed, with regression floors",
+    @Test("blind sets 12, 14, 15 and 16: figures printed, with regression floors",
           arguments: [("screen-heldout12.jsonl", 150, 0.95, 0.06), ("screen-heldout14.jsonl", 60, 0.93, 0.18),
-                      ("screen-heldout15.jsonl", 300, 0.95, 0.06)])
+                      ("screen-heldout15.jsonl", 300, 0.95, 0.06), ("screen-heldout16.jsonl", 300, 0.97, 0.05)])
     func untouched(name: String, minCount: Int, recallFloor: Double, alarmCeiling: Double) throws {
         let set = try LabelledMessage.load(name)
         #expect(set.count >= minCount)

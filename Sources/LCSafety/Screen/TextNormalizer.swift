@@ -19,7 +19,7 @@ enum TextNormalizer {
     /// Marks a pause inside a sentence (comma, colon, dash, bracket): negation does not reach across it.
     static let pause = "<,>"
 
-    /// Characters that stand for letters inside a word that also has letters.
+    /// Characters that stand for letters inside a word that also has letters (two, or one in a word of at most four).
     private static let leet: [Character: Character] = [
         "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
     ]
@@ -125,7 +125,8 @@ enum TextNormalizer {
         while chars.last == "'" { chars.removeLast() }
         if chars.isEmpty { return nil }
         let letters = chars.reduce(0) { $0 + ($1.isLetter ? 1 : 0) }
-        if letters >= 2 {
+        // One letter is enough in a short word ("t0", "d13"): a number with a unit ("10pm") has two.
+        if letters >= 2 || (letters == 1 && chars.count <= 4) {
             chars = chars.map { leet[$0] ?? $0 }
         } else if letters == 0 {
             chars.removeAll { $0 == "@" || $0 == "$" }
