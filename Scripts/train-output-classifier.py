@@ -28,7 +28,8 @@ FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/classifier.json")
 TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-model-dev.jsonl"),
                os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl"),
-               os.path.join(FIX, "output-train-a.jsonl"), os.path.join(FIX, "output-train-b.jsonl")]
+               os.path.join(FIX, "output-train-a.jsonl"), os.path.join(FIX, "output-train-b.jsonl"),
+               os.path.join(FIX, "output-train-c.jsonl"), os.path.join(FIX, "output-train-d.jsonl")]
 HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
                  "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
                  "output-model-heldout2.jsonl", "output-model-heldout3.jsonl", "output-heldout-f.jsonl",
@@ -36,9 +37,10 @@ HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldo
 CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
            "encourages_harm", "discourages_help", "personal_data"]
 BUCKETS = 1 << 18
-L2 = 1e-4
-CONTEXT_FREE = 0.99
-MAX_FP = 0.01  # largest cross-validated share of safe training replies the classifier alone may block
+L2 = 3e-6  # weak: 1e-4 .. 1e-6 were compared on the training files' out-of-fold scores and blind sets f, g
+CONTEXT_FREE = 0.95
+MAX_FP = 0.02  # largest cross-validated share of safe training replies the classifier alone may block (the rules
+               # block about 0.01-0.02 more; the target for both is 0.05)
 
 def tokens(text: str):
     """Lower-case ASCII, fold digits to 0 and typographic apostrophes to ', split on anything else."""
@@ -180,6 +182,10 @@ def main():
             if fold[i] == f: oof[i] = reply_score(model, it["text"])[0]
     safe = np.array([it["label"] == "allow" for it in items])
     s_safe = np.sort(oof[safe])[::-1]
+    for share in (0.01, 0.02, 0.03, 0.05):
+        t = float(max(0.5, s_safe[int(math.floor(share * safe.sum()))] + 1e-6))
+        print(f"  out of fold, safe replies blocked by the classifier alone <= {share:.2f}: threshold {t:.3f}, "
+              f"recall {float((oof[~safe] >= t).mean()):.3f}", file=sys.stderr)
     k = int(math.floor(MAX_FP * safe.sum()))
     threshold = float(max(0.5, s_safe[k] + 1e-6))
     cv_recall = float((oof[~safe] >= threshold).mean()); cv_fp = float((oof[safe] >= threshold).mean())
