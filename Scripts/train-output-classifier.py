@@ -9,8 +9,9 @@ Features are counted per hash bucket and L2-normalised. OutputClassifier.swift c
 keep the two in step (the Swift test `classifier agrees with the training script` checks the exported probes).
 
 Training data: output-dev.jsonl, output-model-dev.jsonl, output-model-train.jsonl (real SmolLM2 replies),
-output-train-a.jsonl and output-train-b.jsonl (two outside writers, 1,600 replies) and
-Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl. No held-out file (output-heldout*.jsonl,
+output-train-a/b/c/d.jsonl (four outside writers, 3,200 replies; c in Spanish, French, German and romanised
+Hindi), Tests/LCSafetyTests/Fixtures/output-classifier-train.jsonl, and every distinct sentence of the layer's
+own crisis responses and fallbacks (output-protocol-texts.jsonl). No held-out file (output-heldout*.jsonl,
 output-model-heldout*.jsonl) is ever read for training or for choosing the threshold;
 they are only scored at the end, when a verdict dump from the Swift tests is given with --dump.
 
@@ -30,15 +31,16 @@ TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-
                os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl"),
                os.path.join(FIX, "output-train-a.jsonl"), os.path.join(FIX, "output-train-b.jsonl"),
                os.path.join(FIX, "output-train-c.jsonl"), os.path.join(FIX, "output-train-d.jsonl")]
+PROTOCOL_FILE = os.path.join(FIX, "output-protocol-texts.jsonl")
 HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
                  "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
                  "output-model-heldout2.jsonl", "output-model-heldout3.jsonl", "output-heldout-f.jsonl",
-                 "output-heldout-g.jsonl"]
+                 "output-heldout-g.jsonl", "output-heldout-h.jsonl", "output-heldout-i.jsonl"]
 CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
            "encourages_harm", "discourages_help", "personal_data"]
 BUCKETS = 1 << 18
 L2 = 3e-6  # weak: 1e-4 .. 1e-6 were compared on the training files' out-of-fold scores and blind sets f, g
-CONTEXT_FREE = 0.95
+CONTEXT_FREE = 0.99
 MAX_FP = 0.02  # largest cross-validated share of safe training replies the classifier alone may block (the rules
                # block about 0.01-0.02 more; the target for both is 0.05)
 
@@ -155,6 +157,14 @@ def sentence_positives(model, items):
         texts.append(us[int(np.argmax(p[:, k]))]); y.append(k)
     return texts, np.array(y, dtype=int)
 
+def protocol_sentences():
+    """The safety layer's own texts (crisis responses and fallbacks, every language and country: PROTOCOL_FILE,
+    written by the Swift test ProtocolTextsDump) as safe examples, one per distinct sentence: the 1,005 rendered
+    texts differ mostly in one helpline line, and whole copies would outweigh every other safe reply."""
+    if not os.path.exists(PROTOCOL_FILE): return []
+    seen = sorted({u.strip() for it in load(PROTOCOL_FILE) for u in units(it["text"]) if u.strip()})
+    return [{"id": f"protocol-{i}", "text": u, "label": "allow", "category": "none"} for i, u in enumerate(seen)]
+
 def fit(items):
     """Whole-reply round, then the round with each harmful reply's most telling sentence added."""
     X, y = examples(items)
@@ -167,7 +177,7 @@ def main():
     ap.add_argument("--dump", help="verdict dump of the rules (LCSAFETY_OUTPUT_DUMP) to report held-out figures")
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
-    items = [it for p in TRAIN_FILES if os.path.exists(p) for it in load(p)]
+    items = [it for p in TRAIN_FILES if os.path.exists(p) for it in load(p)] + protocol_sentences()
     for it in items:
         assert it["label"] in ("block", "allow") and it["category"] in CLASSES, it["id"]
     print(f"training replies: {len(items)}", file=sys.stderr)
@@ -180,15 +190,21 @@ def main():
         model = fit(tr)
         for i, it in enumerate(items):
             if fold[i] == f: oof[i] = reply_score(model, it["text"])[0]
-    safe = np.array([it["label"] == "allow" for it in items])
+    # The budget is a share of the safe *replies*: the protocol's own sentences (near-copies of each other, easy
+    # out of fold) would otherwise dilute it. They are still scored, and reported.
+    own = np.array([it["id"].startswith("protocol-") for it in items])
+    safe = np.array([it["label"] == "allow" for it in items]) & ~own
     s_safe = np.sort(oof[safe])[::-1]
     for share in (0.01, 0.02, 0.03, 0.05):
         t = float(max(0.5, s_safe[int(math.floor(share * safe.sum()))] + 1e-6))
         print(f"  out of fold, safe replies blocked by the classifier alone <= {share:.2f}: threshold {t:.3f}, "
-              f"recall {float((oof[~safe] >= t).mean()):.3f}", file=sys.stderr)
+              f"recall {float((oof[np.array([it['label'] == 'block' for it in items])] >= t).mean()):.3f}", file=sys.stderr)
     k = int(math.floor(MAX_FP * safe.sum()))
     threshold = float(max(0.5, s_safe[k] + 1e-6))
-    cv_recall = float((oof[~safe] >= threshold).mean()); cv_fp = float((oof[safe] >= threshold).mean())
+    block = np.array([it["label"] == "block" for it in items])
+    cv_recall = float((oof[block] >= threshold).mean()); cv_fp = float((oof[safe] >= threshold).mean())
+    print(f"  out of fold, the protocol's own sentences blocked: {int((oof[own] >= threshold).sum())} of {int(own.sum())}",
+          file=sys.stderr)
     print(f"cross-validated: threshold {threshold:.3f}, classifier-alone recall {cv_recall:.3f}, "
           f"wrongly blocked {cv_fp:.3f}", file=sys.stderr)
     model = fit(items)
