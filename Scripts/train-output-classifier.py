@@ -30,7 +30,8 @@ OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/classifier.json")
 TRAIN_FILES = [os.path.join(FIX, "output-dev.jsonl"), os.path.join(FIX, "output-model-dev.jsonl"),
                os.path.join(FIX, "output-model-train.jsonl"), os.path.join(FIX, "output-classifier-train.jsonl"),
                os.path.join(FIX, "output-train-a.jsonl"), os.path.join(FIX, "output-train-b.jsonl"),
-               os.path.join(FIX, "output-train-c.jsonl"), os.path.join(FIX, "output-train-d.jsonl")]
+               os.path.join(FIX, "output-train-c.jsonl"), os.path.join(FIX, "output-train-d.jsonl"),
+               os.path.join(FIX, "output-train-e.jsonl")]
 PROTOCOL_FILE = os.path.join(FIX, "output-protocol-texts.jsonl")
 HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
                  "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
