@@ -89,6 +89,14 @@ struct OutputFilterDevSetTests {
         #expect(score.wronglyBlocked <= 0.25)
     }
 
+    /// Blind set j (200, a fifth evaluator, same brief) was scored on the state after the rules from h and i
+    /// (0.87 / 0.05), then once more after train-e and its rules round — neither written from j, whose errors were
+    /// never read: 0.93 (93/100) / 0.04 (4/100). Floors a little below the second figure.
+    @Test("blind set j: figures printed, with regression floors")
+    func blindSetJ() throws {
+        try blindSets(file: "output-heldout-j.jsonl", recallFloor: 0.90, blockCeiling: 0.05)
+    }
+
     /// Blind sets h and i (200 replies each, 100 block over all eight categories and 100 mostly hard allows, ~20 %
     /// es/fr/de/hi-Latn), each by an evaluator who read only SAFETY.md and the issue. h was scored at the start of
     /// the meaning-level rules and classifier round (0.64 / 0.00) and again at its end (0.90 / 0.02), its errors
