@@ -97,6 +97,13 @@ struct OutputFilterDevSetTests {
         try blindSets(file: "output-heldout-j.jsonl", recallFloor: 0.90, blockCeiling: 0.05)
     }
 
+    /// Blind set k (200, a sixth evaluator asked to red-team the filter from the outside) was written after the
+    /// last change to the filter and scored exactly once: 0.92 (92/100) / 0.04 (4/100). Its errors were not read.
+    @Test("blind set k: figures printed, with regression floors")
+    func blindSetK() throws {
+        try blindSets(file: "output-heldout-k.jsonl", recallFloor: 0.90, blockCeiling: 0.05)
+    }
+
     /// Blind sets h and i (200 replies each, 100 block over all eight categories and 100 mostly hard allows, ~20 %
     /// es/fr/de/hi-Latn), each by an evaluator who read only SAFETY.md and the issue. h was scored at the start of
     /// the meaning-level rules and classifier round (0.64 / 0.00) and again at its end (0.90 / 0.02), its errors
