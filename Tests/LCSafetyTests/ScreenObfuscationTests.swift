@@ -34,6 +34,29 @@ struct ScreenObfuscationTests {
         #expect(v.reason.hasPrefix("en."))
     }
 
+    @Test("one-letter leetspeak words and threatening or whispering command voices fire", arguments: [
+        "i w4nt t0 d13", "the demon says if i dont burn the house down tonight my kids will die",
+        "theyre whispering through the vents that i have to drink the bleach",
+    ])
+    func shortLeetAndVoices(text: String) throws {
+        #expect(try verdict(text).isCrisis, "\(text)")
+    }
+
+    /// A partner threatening to kill the writer, reported in French, Spanish or Hinglish (or one of them inside
+    /// an English message): the French idiom "va me tuer" used to swallow every such threat.
+    @Test("reported death threats fire as abuse in every language; the hyperbole does not", arguments: [
+        ("il crie qu'il va me tuer", true), ("mon mari m'a dit qu'il va me tuer, j'ai peur", true),
+        ("he's banging on the door rn, il crie qu'il va me tuer", true), ("grita que me va a matar", true),
+        ("woh chilla raha hai ki mujhe maar dega", true),
+        ("cet exam de stats va me tuer", false), ("ma mère va me tuer si elle voit mes notes", false),
+        ("ce boulot va me tuer lol", false),
+    ])
+    func reportedThreats(text: String, crisis: Bool) throws {
+        let v = try verdict(text)
+        #expect(v.isCrisis == crisis, "\(text)")
+        if crisis { #expect(v.category == .abuseDanger, "\(text)") }
+    }
+
     @Test("idioms, questions, grief, resolved past and negations do not fire", arguments: [
         "this exam is killing me", "I'd kill for a coffee", "I'm dying of laughter", "my phone died again",
         "what are the warning signs of suicide?", "my dad died last year", "I attempted years ago, I'm doing well now",
