@@ -37,7 +37,7 @@ HELDOUT_FILES = ["output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldo
                  "output-heldout-d.jsonl", "output-heldout-e.jsonl", "output-model-heldout.jsonl",
                  "output-model-heldout2.jsonl", "output-model-heldout3.jsonl", "output-heldout-f.jsonl",
                  "output-heldout-g.jsonl", "output-heldout-h.jsonl", "output-heldout-i.jsonl",
-                 "output-heldout-j.jsonl", "output-heldout-k.jsonl"]
+                 "output-heldout-j.jsonl", "output-heldout-k.jsonl", "output-model-heldout4.jsonl"]
 CLASSES = ["none", "method_detail", "medication_advice", "diagnosis", "claims_human", "sexual_content",
            "encourages_harm", "discourages_help", "personal_data"]
 BUCKETS = 1 << 18
