@@ -150,6 +150,26 @@ struct HashedLinearModel: Sendable {
         return exp(logits[index] - top) / total
     }
 
+    /// Appends the hashes of `word`'s character n-grams (tag `c`, taken inside `<word>`) for each of `lengths`;
+    /// `padded` is scratch reused between words.
+    static func appendCharNgramHashes(of word: [UInt8], lengths: [Int], to out: inout [UInt32],
+                                      padded: inout [UInt8]) {
+        padded.removeAll(keepingCapacity: true)
+        padded.append(UInt8(ascii: "<"))
+        padded.append(contentsOf: word)
+        padded.append(UInt8(ascii: ">"))
+        for n in lengths where padded.count >= n {
+            for start in 0...(padded.count - n) { out.append(fnv1a(tag: "c", padded[start..<(start + n)])) }
+        }
+    }
+
+    /// The most probable class other than class 0 (the "no harm" class): the category a verdict names.
+    static func topHarmClass(_ logits: [Double]) -> Int {
+        var top = 1
+        for c in 2..<logits.count where logits[c] > logits[top] { top = c }
+        return top
+    }
+
     /// FNV-1a 32-bit over a kind tag and the bytes of `parts`, in order.
     static func fnv1a<S: Sequence<UInt8>>(tag: Unicode.Scalar, _ parts: S...) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5

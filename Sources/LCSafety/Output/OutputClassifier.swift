@@ -88,9 +88,7 @@ struct OutputClassifier: Sendable {
     /// or medication came up earlier in the reply, in this unit, or the session is crisis-aware.
     func evaluate(unit: String, hasContext: Bool) -> OutputVerdict? {
         let scores = classScores(unit)
-        var best = 1
-        for index in 2..<scores.count where scores[index] > scores[best] { best = index }
-        let category = categories[best - 1]
+        let category = categories[HashedLinearModel.topHarmClass(scores) - 1]
         let contextual = category == .methodDetail || category == .encouragesHarm
         let bar = contextual && !hasContext ? contextFreeThreshold : threshold
         guard 1 - HashedLinearModel.probability(of: 0, scores) >= bar else { return nil }
@@ -136,19 +134,14 @@ struct OutputClassifier: Sendable {
         let words = tokens(text)
         var hashes: [UInt32] = []
         hashes.reserveCapacity(words.count * 8)
+        var padded: [UInt8] = []
         for (index, word) in words.enumerated() {
-            hashes.append(fnv1a(tag: "w", word))
-            if index + 1 < words.count { hashes.append(fnv1a(tag: "b", word, [UInt8(ascii: " ")], words[index + 1])) }
-            // 4-grams of "<word>".
-            let padded = [UInt8(ascii: "<")] + word + [UInt8(ascii: ">")]
-            if padded.count >= 4 {
-                for start in 0...(padded.count - 4) { hashes.append(fnv1a(tag: "c", padded[start..<start + 4])) }
+            hashes.append(HashedLinearModel.fnv1a(tag: "w", word))
+            if index + 1 < words.count {
+                hashes.append(HashedLinearModel.fnv1a(tag: "b", word, [UInt8(ascii: " ")], words[index + 1]))
             }
+            HashedLinearModel.appendCharNgramHashes(of: word, lengths: [4], to: &hashes, padded: &padded)
         }
         return hashes
-    }
-
-    private static func fnv1a<S: Sequence<UInt8>>(tag: Unicode.Scalar, _ parts: S...) -> UInt32 {
-        HashedLinearModel.fnv1a(tag: tag, parts.joined())
     }
 }

@@ -86,9 +86,7 @@ struct ScreenClassifier: Sendable {
             let logits = model.logits(&hashes)
             let probability = 1 - HashedLinearModel.probability(of: 0, logits)
             if probability > best.probability {
-                var top = 1
-                for c in 2..<logits.count where logits[c] > logits[top] { top = c }
-                best = (probability, categories[top - 1])
+                best = (probability, categories[HashedLinearModel.topHarmClass(logits) - 1])
             }
         }
         if sentences.count > 1, cleared.isEmpty {
@@ -111,15 +109,7 @@ struct ScreenClassifier: Sendable {
                 out.append(HashedLinearModel.fnv1a(tag: "b", word, [UInt8(ascii: " ")], words[k + 1]))
             }
             if word == question { continue }
-            padded.removeAll(keepingCapacity: true)
-            padded.append(UInt8(ascii: "<"))
-            padded.append(contentsOf: word)
-            padded.append(UInt8(ascii: ">"))
-            for n in charNgrams where padded.count >= n {
-                for start in 0...(padded.count - n) {
-                    out.append(HashedLinearModel.fnv1a(tag: "c", padded[start..<(start + n)]))
-                }
-            }
+            HashedLinearModel.appendCharNgramHashes(of: word, lengths: charNgrams, to: &out, padded: &padded)
         }
         return out
     }
