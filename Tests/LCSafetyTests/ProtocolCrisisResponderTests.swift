@@ -9,6 +9,9 @@ struct ProtocolCrisisResponderTests {
         "command_hallucinations", "third_party",
     ]
     static let aiWord = ["en": "AI", "es": "IA", "fr": "IA", "de": "KI", "hi": "AI"]
+    /// (needsClarification, inProgress, followUp): a plain first response, one that asks, one with danger in
+    /// progress, and a follow-up turn.
+    static let situations = [(false, false, false), (true, false, false), (false, true, false), (false, false, true)]
 
     @Test("the bundled table and texts load, with the required countries and languages")
     func loads() throws {
@@ -24,7 +27,7 @@ struct ProtocolCrisisResponderTests {
         for language in ["en", "es", "fr", "de", "hi"] {
             for country in ["US", "ES", "FR", "DE", "IN", "GB", "CA", "AU", "IE", "MX", "BR", nil] {
                 for category in Self.categories {
-                    for (clarify, inProgress, followUp) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {
+                    for (clarify, inProgress, followUp) in Self.situations {
                         let text = responder.response(category: category, needsClarification: clarify,
                                                       inProgress: inProgress, country: country, followUp: followUp,
                                                       language: language)
@@ -52,7 +55,7 @@ struct ProtocolCrisisResponderTests {
                            "kann ich nicht geheim", "ich halte das nicht geheim", "mere paas secret"]
         for language in ["en", "es", "fr", "de", "hi"] {
             for category in Self.categories {
-                for (clarify, inProgress, followUp) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {
+                for (clarify, inProgress, followUp) in Self.situations {
                     let text = responder.response(category: category, needsClarification: clarify, inProgress: inProgress,
                                                   country: "US", followUp: followUp, language: language).lowercased()
                     for phrase in firstPerson {

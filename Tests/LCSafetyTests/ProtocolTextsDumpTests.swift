@@ -22,7 +22,7 @@ struct ProtocolTextsDumpTests {
         for language in responder.languages {
             for country in countries {
                 for category in ProtocolCrisisResponderTests.categories {
-                    for (clarify, inProgress, followUp) in [(false, false, false), (true, false, false), (false, true, false), (false, false, true)] {
+                    for (clarify, inProgress, followUp) in ProtocolCrisisResponderTests.situations {
                         add(responder.response(category: category, needsClarification: clarify, inProgress: inProgress,
                                                country: country, followUp: followUp, language: language))
                     }
