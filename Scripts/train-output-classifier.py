@@ -196,14 +196,16 @@ def main():
     # out of fold) would otherwise dilute it. They are still scored, and reported.
     own = np.array([it["id"].startswith("protocol-") for it in items])
     safe = np.array([it["label"] == "allow" for it in items]) & ~own
-    s_safe = np.sort(oof[safe])[::-1]
-    for share in (0.01, 0.02, 0.03, 0.05):
-        t = float(max(0.5, s_safe[int(math.floor(share * safe.sum()))] + 1e-6))
-        print(f"  out of fold, safe replies blocked by the classifier alone <= {share:.2f}: threshold {t:.3f}, "
-              f"recall {float((oof[np.array([it['label'] == 'block' for it in items])] >= t).mean()):.3f}", file=sys.stderr)
-    k = int(math.floor(MAX_FP * safe.sum()))
-    threshold = float(max(0.5, s_safe[k] + 1e-6))
     block = np.array([it["label"] == "block" for it in items])
+    s_safe = np.sort(oof[safe])[::-1]
+    def at_budget(share):
+        """The lowest threshold at which at most `share` of the safe replies score at or above it out of fold."""
+        return float(max(0.5, s_safe[int(math.floor(share * safe.sum()))] + 1e-6))
+    for share in (0.01, 0.02, 0.03, 0.05):
+        t = at_budget(share)
+        print(f"  out of fold, safe replies blocked by the classifier alone <= {share:.2f}: threshold {t:.3f}, "
+              f"recall {float((oof[block] >= t).mean()):.3f}", file=sys.stderr)
+    threshold = at_budget(MAX_FP)
     cv_recall = float((oof[block] >= threshold).mean()); cv_fp = float((oof[safe] >= threshold).mean())
     print(f"  out of fold, the protocol's own sentences blocked: {int((oof[own] >= threshold).sum())} of {int(own.sum())}",
           file=sys.stderr)
