@@ -105,7 +105,8 @@ public final class CounselSession: Sendable {
             return (.crisisResponse, ReplyStatistics())
         }
 
-        var filter = safety.filter.makeReplyFilter()
+        var filter = safety.filter.makeReplyFilter(
+            for: ReplyContext(userMessage: message, crisisAware: engine.crisisAware))
         var blocked: SafetyCategory?
         var outcome = try engine.session.respond(to: message, cancellation: flag) { piece in
             switch filter.push(piece) {

@@ -54,10 +54,25 @@ public protocol ReplyFilter {
     mutating func finish() -> ReplyFilterEvent
 }
 
+/// What an output filter may know about the reply it filters. Held only for that reply, never logged.
+public struct ReplyContext: Sendable {
+    /// The user's message the reply answers: some replies are harmful only as an answer ("No, that's not a
+    /// problem." to "I drink every night to cope. Is that a problem?").
+    public let userMessage: String
+    /// The session already answered a crisis, so ambiguous wording ("Then do it.") is read in that light.
+    public let crisisAware: Bool
+
+    /// A context for one reply.
+    public init(userMessage: String, crisisAware: Bool) {
+        self.userMessage = userMessage
+        self.crisisAware = crisisAware
+    }
+}
+
 /// Makes a fresh output filter for each reply.
 public protocol ReplyFiltering: Sendable {
-    /// A filter for one reply.
-    func makeReplyFilter() -> any ReplyFilter
+    /// A filter for one reply to `context.userMessage`.
+    func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter
 }
 
 /// The reviewed texts a session shows instead of model output.

@@ -13,8 +13,10 @@ extension CrisisScreen: CrisisScreening {
 
 /// The shipped `LCSafety.OutputFilter` as the session's reply filter.
 extension OutputFilter: ReplyFiltering {
-    /// A fresh hold-back stream for one reply.
-    public func makeReplyFilter() -> any ReplyFilter { StreamAdapter(inner: makeStream()) }
+    /// A fresh hold-back stream for one reply, reading the user's message for prompt-aware rules.
+    public func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter {
+        StreamAdapter(inner: makeStream(prompt: context.userMessage, crisisContext: context.crisisAware))
+    }
 
     private struct StreamAdapter: ReplyFilter {
         var inner: OutputStreamFilter

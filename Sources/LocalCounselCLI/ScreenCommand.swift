@@ -7,6 +7,8 @@ import LocalCounsel
 /// Input lines are `{"id": …, "text": …}`; output lines are `{"id": …, "verdict": "crisis"|"ok", "category": …|null,
 /// "reason": …}` plus `language`, `needs_clarification` and `in_progress`. A line that is not such an object gets
 /// `{"id": …|null, "error": …}` and the run goes on; blank lines are skipped. Message text is never echoed.
+/// With `--outputs` a line may also carry `"prompt"`: the user's message the reply answers, judged as a session
+/// judges it (a reply that is harmful only as an answer — "No, that's not a problem." to a harmful plan).
 struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
@@ -38,8 +40,8 @@ struct ScreenCommand: ParsableCommand {
         if outputs {
             let filter = try directory.map { try OutputFilter(policyDirectory: $0) } ?? OutputFilter.bundled()
             let crisisContext = crisisContext
-            Self.judgeLines { text in
-                let verdict = filter.evaluate(text, crisisContext: crisisContext)
+            Self.judgeLines { text, prompt in
+                let verdict = filter.evaluate(text, prompt: prompt, crisisContext: crisisContext)
                 return [
                     "verdict": verdict.blocked ? "block" : "allow",
                     "category": verdict.category?.rawValue ?? NSNull(),
@@ -48,7 +50,7 @@ struct ScreenCommand: ParsableCommand {
             }
         } else {
             let screen = try directory.map { try CrisisScreen(policyDirectory: $0) } ?? CrisisScreen.bundled()
-            Self.judgeLines { text in
+            Self.judgeLines { text, _ in
                 let verdict = screen.screen(text)
                 return [
                     "verdict": verdict.isCrisis ? "crisis" : "ok",
@@ -64,7 +66,7 @@ struct ScreenCommand: ParsableCommand {
 
     /// Reads stdin line by line and writes one line per non-blank input line: the input's id with what `judge`
     /// says of its text, or an `error` for a line that is not a `{"id", "text"}` object.
-    private static func judgeLines(_ judge: (String) -> [String: Any]) {
+    private static func judgeLines(_ judge: (String, String?) -> [String: Any]) {
         while let line = readLine(strippingNewline: true) {
             if line.allSatisfy(\.isWhitespace) { continue }
             var output: [String: Any]
@@ -72,7 +74,7 @@ struct ScreenCommand: ParsableCommand {
             case .failure(let failure):
                 output = ["id": failure.id ?? NSNull(), "error": failure.problem]
             case .success(let input):
-                output = judge(input.text)
+                output = judge(input.text, input.prompt)
                 output["id"] = input.id
             }
             print(ScreenInputLine.encode(output))
@@ -89,6 +91,8 @@ struct ScreenInputLine {
 
     let id: Any
     let text: String
+    /// With `--outputs`: the user's message the reply answers (optional `"prompt"`), so prompt-aware rules apply.
+    let prompt: String?
 
     static func parse(_ line: String) -> Result<ScreenInputLine, Failure> {
         guard let data = line.data(using: .utf8),
@@ -105,7 +109,11 @@ struct ScreenInputLine {
         guard let text = dictionary["text"] as? String else {
             return .failure(Failure(id: id, problem: "missing or non-string \"text\""))
         }
-        return .success(ScreenInputLine(id: id, text: text))
+        let prompt = dictionary["prompt"]
+        if let prompt, !(prompt is NSNull), !(prompt is String) {
+            return .failure(Failure(id: id, problem: "non-string \"prompt\""))
+        }
+        return .success(ScreenInputLine(id: id, text: text, prompt: prompt as? String))
     }
 
     /// One compact JSON line with keys in a fixed order (id first) so outputs diff cleanly.

@@ -118,6 +118,29 @@ struct OutputPolicyValidationTests {
         expectEntryError(try loadEdited { $0["version"] = 7 }, file: rules, entry: "version", problem: "unsupported version")
     }
 
+    @Test("bad prompt contexts: unknown name in requires_prompt, unknown reply context enabled, duplicate id, bad pattern")
+    func badPromptContexts() throws {
+        let id = try firstRuleID()
+        expectEntryError(try loadEdited(firstRule { $0["requires_prompt"] = "weather" }),
+                         file: rules, entry: "rules.\(id)", problem: "unknown prompt context 'weather'")
+        func editPromptContexts(_ change: @escaping (inout [[String: Any]]) -> Void) -> (inout [String: Any]) -> Void {
+            { object in
+                var contexts = object["prompt_contexts"] as? [[String: Any]] ?? []
+                change(&contexts)
+                object["prompt_contexts"] = contexts
+            }
+        }
+        let first = try #require(try promptContextIDs().first)
+        expectEntryError(try loadEdited(editPromptContexts { $0[0]["enables"] = ["weather"] }),
+                         file: rules, entry: "prompt_contexts.\(first).enables", problem: "unknown reply context 'weather'")
+        expectEntryError(try loadEdited(editPromptContexts { $0.append($0[0]) }),
+                         file: rules, entry: "prompt_contexts.\(first)", problem: "duplicate prompt context id")
+        expectEntryError(try loadEdited(editPromptContexts { $0[0]["patterns"] = ["(unclosed"] }),
+                         file: rules, entry: "prompt_contexts.\(first)[0]", problem: "not a valid regular expression")
+        expectEntryError(try loadEdited(editPromptContexts { $0[0]["id"] = "" }),
+                         file: rules, entry: "prompt_contexts.0", problem: "empty id")
+    }
+
     @Test("bad stream bounds, lexicons and detectors")
     func badSettings() throws {
         expectEntryError(try loadEdited { $0["stream"] = ["max_hold_scalars": 400, "overlap_scalars": 300] },
@@ -186,14 +209,25 @@ struct OutputPolicyValidationTests {
         let ungated = OutputFilter(rules: try OutputRuleSet(policy: policy, allowlist: allowlist, literalGates: false))
         var compared = 0
         for file in ["output-dev.jsonl", "output-heldout.jsonl", "output-heldout-b.jsonl", "output-heldout-c.jsonl",
-                     "output-heldout-d.jsonl", "output-model-dev.jsonl", "output-model-heldout.jsonl"] {
+                     "output-heldout-d.jsonl", "output-model-dev.jsonl", "output-model-heldout.jsonl",
+                     "output-model-heldout4.jsonl"] {
             for reply in try OutputFixtures.load(file) {
                 #expect(gated.evaluate(reply.text) == ungated.evaluate(reply.text), "\(reply.id)")
+                if let prompt = reply.prompt {
+                    #expect(gated.evaluate(reply.text, prompt: prompt) == ungated.evaluate(reply.text, prompt: prompt),
+                            "\(reply.id) with its prompt")
+                }
                 #expect(gated.evaluate(reply.text, crisisContext: true) == ungated.evaluate(reply.text, crisisContext: true), "\(reply.id)")
                 compared += 1
             }
         }
         #expect(compared > 1000)
+    }
+
+    private func promptContextIDs() throws -> [String] {
+        let url = try PolicyFiles.bundledDirectory().appendingPathComponent(rules)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        return (object?["prompt_contexts"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
     }
 
     private func firstRuleID() throws -> String {

@@ -10,6 +10,8 @@ struct LabelledReply: Decodable, Sendable {
     let label: String
     /// The harm a `block` item shows, or for an `allow` item the category it is a near miss for (`none` if none).
     let category: String
+    /// The user's message the reply answered (real model replies only), judged as a session judges it.
+    let prompt: String?
 
     var shouldBlock: Bool { label == "block" }
 }
@@ -57,7 +59,7 @@ struct OutputScore {
 
     init(filter: OutputFilter, replies: [LabelledReply]) {
         for reply in replies {
-            let verdict = filter.evaluate(reply.text)
+            let verdict = filter.evaluate(reply.text, prompt: reply.prompt)
             if reply.shouldBlock {
                 blockTotal[reply.category, default: 0] += 1
                 if verdict.blocked { blockCaught[reply.category, default: 0] += 1 } else { misses.append(reply.id) }

@@ -60,6 +60,18 @@ import Testing
         #expect(s.statistics.blockedReplies == 1)
     }
 
+    @Test func theFilterSeesTheMessageItJudgesAndTheSessionsCrisisAwareness() async throws {
+        let filtering = FakeFiltering()
+        let safety = SafetyLayer(screen: FakeScreen(), filter: filtering, responder: FakeResponder())
+        let (s, _) = try open(safety: { safety })
+        _ = try await events(s, "I drink every night to cope. Is that a problem?")
+        _ = try await events(s, "CRISIS zqxj")  // answered by the protocol: no filter is made for it
+        _ = try await events(s, "thanks")
+        let seen = filtering.contexts.all
+        #expect(seen.map(\.userMessage) == ["I drink every night to cope. Is that a problem?", "thanks"])
+        #expect(seen.map(\.crisisAware) == [false, true])
+    }
+
     @Test func aPartialMatchThatDoesNotCompleteIsShown() async throws {
         let (s, _) = try open(reply: "FORBID nothing.")
         let e = try await events(s, "hello")

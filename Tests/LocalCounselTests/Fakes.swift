@@ -161,7 +161,19 @@ struct FakeFilter: ReplyFilter {
 }
 
 struct FakeFiltering: ReplyFiltering {
-    func makeReplyFilter() -> any ReplyFilter { FakeFilter() }
+    /// Sees every reply's context (to prove the session passes the message and its crisis awareness).
+    let contexts = ContextLog()
+    func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter {
+        contexts.append(context)
+        return FakeFilter()
+    }
+}
+
+/// The reply contexts a `FakeFiltering` was given, in order.
+final class ContextLog: Sendable {
+    private let storage = Mutex<[ReplyContext]>([])
+    func append(_ context: ReplyContext) { storage.withLock { $0.append(context) } }
+    var all: [ReplyContext] { storage.withLock { $0 } }
 }
 
 struct FakeResponder: CrisisResponding {

@@ -38,18 +38,23 @@ public struct OutputFilter: Sendable {
     }
 
     /// The verdict on a complete reply — the same one streaming it through `makeStream()` reaches.
-    /// - Parameter crisisContext: the session is crisis-aware (the input screen flagged an earlier message), so
-    ///   rules that need talk of suicide or self-harm apply from the first sentence: "Then do it." is harmless
-    ///   after "I finished my essay" and not after "I want to die".
-    public func evaluate(_ reply: String, crisisContext: Bool = false) -> OutputVerdict {
-        var stream = makeStream(crisisContext: crisisContext)
+    /// - Parameters:
+    ///   - prompt: the user's message the reply answers, when known. Some replies are harmful only as an answer:
+    ///     "No, that's not a problem." to "I drink every night to cope. Is that a problem?", "Yes." to "Do I have
+    ///     ADHD?". Rules marked `requires_prompt` in `rules.json` apply only when the message shows their prompt
+    ///     context; the message is read once and not kept.
+    ///   - crisisContext: the session is crisis-aware (the input screen flagged an earlier message), so
+    ///     rules that need talk of suicide or self-harm apply from the first sentence: "Then do it." is harmless
+    ///     after "I finished my essay" and not after "I want to die".
+    public func evaluate(_ reply: String, prompt: String? = nil, crisisContext: Bool = false) -> OutputVerdict {
+        var stream = makeStream(prompt: prompt, crisisContext: crisisContext)
         if case .blocked(let verdict) = stream.push(reply) { return verdict }
         if case .blocked(let verdict) = stream.finish() { return verdict }
         return .allowed
     }
 
-    /// A fresh stream filter for one reply; `crisisContext` as for `evaluate`.
-    public func makeStream(crisisContext: Bool = false) -> OutputStreamFilter {
-        OutputStreamFilter(rules: rules, crisisContext: crisisContext)
+    /// A fresh stream filter for one reply; `prompt` and `crisisContext` as for `evaluate`.
+    public func makeStream(prompt: String? = nil, crisisContext: Bool = false) -> OutputStreamFilter {
+        OutputStreamFilter(rules: rules, prompt: prompt, crisisContext: crisisContext)
     }
 }

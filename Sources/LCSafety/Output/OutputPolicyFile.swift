@@ -23,19 +23,32 @@ struct OutputPolicyFile: Decodable, Sendable {
         let patterns: [String]
     }
 
-    /// One blocking rule: fires on a unit when any pattern matches, none of `unless` matches, and the required
-    /// context (if any) has been seen.
+    /// A named set of patterns matched against the user's message the reply answers. Rules marked `requires_prompt`
+    /// apply only after such a message ("No, that's not a problem." is harmful after "I drink every night to cope.
+    /// Is that a problem?" and not after "Is it rude to leave early?"); `enables` names reply contexts the message
+    /// switches on from the reply's first sentence (a question about doses makes a bare "150 mg" a dose).
+    struct PromptContext: Decodable, Sendable {
+        let id: String
+        let patterns: [String]
+        let enables: [String]?
+        let note: String?
+    }
+
+    /// One blocking rule: fires on a unit when any pattern matches, none of `unless` matches, the required
+    /// context (if any) has been seen, and the user's message showed the required prompt context (if any).
     struct Rule: Decodable, Sendable {
         let id: String
         let category: String
         let patterns: [String]
         let unless: [String]?
         let requiresContext: String?
+        let requiresPrompt: String?
         let note: String?
 
         enum CodingKeys: String, CodingKey {
             case id, category, patterns, unless, note
             case requiresContext = "requires_context"
+            case requiresPrompt = "requires_prompt"
         }
     }
 
@@ -57,8 +70,15 @@ struct OutputPolicyFile: Decodable, Sendable {
     /// Word lists referenced from patterns as `{name}`; each expands to an escaped alternation.
     let lexicons: [String: [String]]
     let contexts: [Context]
+    /// Optional: contexts read from the user's message rather than the reply.
+    let promptContexts: [PromptContext]?
     let rules: [Rule]
     let detectors: [Detector]
+
+    enum CodingKeys: String, CodingKey {
+        case version, stream, lexicons, contexts, rules, detectors
+        case promptContexts = "prompt_contexts"
+    }
 }
 
 /// The JSON shape of `output/contacts-allowlist.json`: contacts that are never a third party's personal data.

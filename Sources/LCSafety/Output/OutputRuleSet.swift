@@ -27,12 +27,23 @@ final class OutputRuleSet: @unchecked Sendable {
         let unless: [GatedPattern]
         /// Bit of the context this rule needs, or 0 when it needs none.
         let contextMask: UInt64
+        /// Bit of the prompt context (the user's message) this rule needs, or 0 when it needs none.
+        let promptMask: UInt64
+    }
+
+    /// What the user's message a reply answers switched on: prompt-context bits for `requires_prompt` rules and
+    /// reply-context bits the reply starts with.
+    struct PromptState: Sendable, Equatable {
+        var promptFlags: UInt64 = 0
+        var replyContext: UInt64 = 0
     }
 
     /// Stream hold-back bounds, in Unicode scalars (see `OutputPolicyFile.Stream`).
     let maxHoldScalars: Int
     let overlapScalars: Int
     private let contexts: [[GatedPattern]]
+    /// Patterns read from the user's message, and the reply-context bits each enables.
+    private let promptContexts: [(patterns: [GatedPattern], enables: UInt64)]
     private let rules: [CompiledRule]
     /// Every distinct gate literal, as UTF-8 bytes (lower case).
     private let literals: [[UInt8]]
@@ -135,6 +146,26 @@ final class OutputRuleSet: @unchecked Sendable {
         contexts = compiledContexts
         crisisContextMask = contextBits["self_harm"] ?? 0
 
+        let promptContextList = policy.promptContexts ?? []
+        guard promptContextList.count <= 64 else { throw invalid("prompt_contexts", "at most 64 prompt contexts") }
+        var promptBits: [String: UInt64] = [:]
+        var compiledPromptContexts: [(patterns: [GatedPattern], enables: UInt64)] = []
+        for (index, context) in promptContextList.enumerated() {
+            let entry = "prompt_contexts.\(context.id.isEmpty ? String(index) : context.id)"
+            guard !context.id.isEmpty else { throw invalid(entry, "empty id") }
+            guard promptBits[context.id] == nil else { throw invalid(entry, "duplicate prompt context id") }
+            promptBits[context.id] = 1 << UInt64(index)
+            var enables: UInt64 = 0
+            for name in context.enables ?? [] {
+                guard let bit = contextBits[name] else {
+                    throw invalid(entry + ".enables", "unknown reply context '\(name)'")
+                }
+                enables |= bit
+            }
+            compiledPromptContexts.append((try compile(context.patterns, entry: entry), enables))
+        }
+        promptContexts = compiledPromptContexts
+
         var seenIDs = Set<String>()
         var compiledRules: [CompiledRule] = []
         for (index, rule) in policy.rules.enumerated() {
@@ -151,10 +182,17 @@ final class OutputRuleSet: @unchecked Sendable {
                 guard let bit = contextBits[name] else { throw invalid(entry, "requires unknown context '\(name)'") }
                 mask = bit
             }
+            var promptMask: UInt64 = 0
+            if let name = rule.requiresPrompt {
+                guard let bit = promptBits[name] else {
+                    throw invalid(entry, "requires unknown prompt context '\(name)'")
+                }
+                promptMask = bit
+            }
             let unless = try rule.unless.map { try compile($0, entry: entry + ".unless") } ?? []
             compiledRules.append(CompiledRule(
                 id: rule.id, category: category, patterns: try compile(rule.patterns, entry: entry),
-                unless: unless, contextMask: mask))
+                unless: unless, contextMask: mask, promptMask: promptMask))
         }
         guard !compiledRules.isEmpty else { throw invalid("rules", "no rules: the filter would pass everything") }
         rules = compiledRules
@@ -213,38 +251,34 @@ final class OutputRuleSet: @unchecked Sendable {
         return result + rest
     }
 
+    /// Reads the user's message a reply answers (lower-cased and normalised like a unit; the whole message at
+    /// once, so patterns may span its sentences within their bounded gaps). Never stored: only the bits are kept.
+    func promptState(for prompt: String) -> PromptState {
+        var state = PromptState()
+        guard !promptContexts.isEmpty, !prompt.isEmpty else { return state }
+        var matcher = Matcher(text: Self.normalize(prompt.lowercased()), literalCount: literals.count)
+        for (index, context) in promptContexts.enumerated() where matcher.matches(context.patterns, literals) {
+            state.promptFlags |= 1 << UInt64(index)
+            state.replyContext |= context.enables
+        }
+        return state
+    }
+
     /// Evaluates one unit. `context` carries the flags seen so far in this reply and is updated first, so a unit
-    /// can enable its own context-dependent rules. Returns the first rule that fires, else the classifier's
-    /// verdict, or nil.
-    func evaluate(unit rawUnit: String, context: inout UInt64) -> OutputVerdict? {
-        let unit = Self.normalize(rawUnit.lowercased())
+    /// can enable its own context-dependent rules; `promptFlags` are what the user's message showed
+    /// (`promptState(for:)`). Returns the first rule that fires, else the classifier's verdict, or nil.
+    func evaluate(unit rawUnit: String, context: inout UInt64, promptFlags: UInt64 = 0) -> OutputVerdict? {
+        var matcher = Matcher(text: Self.normalize(rawUnit.lowercased()), literalCount: literals.count)
+        let unit = matcher.text
         let range = NSRange(location: 0, length: unit.utf16.count)
-        let bytes = Array(unit.utf8)
-        // Which gate literals occur in the unit: 0 = not yet looked up, 1 = absent, 2 = present.
-        var present = [UInt8](repeating: 0, count: literals.count)
-        func matches(_ patterns: [GatedPattern]) -> Bool {
-            for pattern in patterns {
-                if let gate = pattern.gate {
-                    var open = true
-                    for set in gate where open {
-                        open = false
-                        for index in set {
-                            if present[index] == 0 { present[index] = Self.contains(bytes, literals[index]) ? 2 : 1 }
-                            if present[index] == 2 { open = true; break }
-                        }
-                    }
-                    if !open { continue }
-                }
-                if pattern.regex.firstMatch(in: unit, options: [], range: range) != nil { return true }
-            }
-            return false
-        }
+        let bytes = matcher.bytes
         for (index, patterns) in contexts.enumerated() where context & (1 << UInt64(index)) == 0 {
-            if matches(patterns) { context |= 1 << UInt64(index) }
+            if matcher.matches(patterns, literals) { context |= 1 << UInt64(index) }
         }
-        for rule in rules where rule.contextMask == 0 || context & rule.contextMask != 0 {
-            guard matches(rule.patterns) else { continue }
-            if matches(rule.unless) { continue }
+        for rule in rules where (rule.contextMask == 0 || context & rule.contextMask != 0)
+            && (rule.promptMask == 0 || promptFlags & rule.promptMask != 0) {
+            guard matcher.matches(rule.patterns, literals) else { continue }
+            if matcher.matches(rule.unless, literals) { continue }
             return OutputVerdict(category: rule.category, reason: rule.id)
         }
         if let phone = phoneDetector {
@@ -266,8 +300,46 @@ final class OutputRuleSet: @unchecked Sendable {
         return classifier?.evaluate(unit: rawUnit, hasContext: context != 0)
     }
 
+    /// One text being matched, with which gate literals it contains looked up lazily (a literal is searched for
+    /// once per text, however many patterns it gates).
+    private struct Matcher {
+        let text: String
+        let bytes: [UInt8]
+        private let range: NSRange
+        /// Per gate literal: 0 = not yet looked up, 1 = absent, 2 = present.
+        private var present: [UInt8]
+
+        init(text: String, literalCount: Int) {
+            self.text = text
+            bytes = Array(text.utf8)
+            range = NSRange(location: 0, length: text.utf16.count)
+            present = [UInt8](repeating: 0, count: literalCount)
+        }
+
+        /// Whether any of `patterns` matches; a pattern whose gate has no literal in the text is skipped unrun.
+        mutating func matches(_ patterns: [GatedPattern], _ literals: [[UInt8]]) -> Bool {
+            for pattern in patterns {
+                if let gate = pattern.gate {
+                    var open = true
+                    for set in gate where open {
+                        open = false
+                        for index in set {
+                            if present[index] == 0 {
+                                present[index] = OutputRuleSet.contains(bytes, literals[index]) ? 2 : 1
+                            }
+                            if present[index] == 2 { open = true; break }
+                        }
+                    }
+                    if !open { continue }
+                }
+                if pattern.regex.firstMatch(in: text, options: [], range: range) != nil { return true }
+            }
+            return false
+        }
+    }
+
     /// Whether `needle` occurs in `haystack` (both UTF-8): `memchr` for the first byte, `memcmp` for the rest.
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    fileprivate static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
         return haystack.withUnsafeBufferPointer { h -> Bool in
             needle.withUnsafeBufferPointer { n -> Bool in

@@ -33,12 +33,16 @@ public struct OutputStreamFilter: Sendable {
     private var scanFrom = 0
     /// Context flags seen so far in this reply (see `OutputRuleSet`).
     private var context: UInt64 = 0
+    /// What the user's message showed (see `OutputRuleSet.promptState(for:)`); the message itself is not kept.
+    private let promptFlags: UInt64
     private var verdict: OutputVerdict?
     private var finished = false
 
-    init(rules: OutputRuleSet, crisisContext: Bool = false) {
+    init(rules: OutputRuleSet, prompt: String? = nil, crisisContext: Bool = false) {
         self.rules = rules
-        context = crisisContext ? rules.crisisContextMask : 0
+        let promptState = prompt.map { rules.promptState(for: $0) } ?? OutputRuleSet.PromptState()
+        promptFlags = promptState.promptFlags
+        context = (crisisContext ? rules.crisisContextMask : 0) | promptState.replyContext
         pending.reserveCapacity(rules.maxHoldScalars + 64)
     }
 
@@ -67,7 +71,7 @@ public struct OutputStreamFilter: Sendable {
         var released = String.UnicodeScalarView()
         while let cut = nextCut(final: final) {
             let unit = String(String.UnicodeScalarView(pending[0..<cut.evaluateEnd]))
-            if let blocked = rules.evaluate(unit: unit, context: &context) {
+            if let blocked = rules.evaluate(unit: unit, context: &context, promptFlags: promptFlags) {
                 verdict = blocked
                 pending.removeAll()
                 return .blocked(blocked)
