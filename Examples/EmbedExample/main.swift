@@ -18,6 +18,7 @@ do {
         case .text(let piece): print(piece, terminator: "")
         case .crisisDetected(let notice): FileHandle.standardError.write(Data("[crisis: \(notice.category?.rawValue ?? "?")]\n".utf8))
         case .outputBlocked(let category): FileHandle.standardError.write(Data("[blocked: \(category)]\n".utf8))
+        case .requestDeclined(let category): FileHandle.standardError.write(Data("[declined: \(category)]\n".utf8))
         case .completed(let reason, let stats):
             print("\n[\(reason.rawValue): \(stats.generatedTokens) tokens, first after \(Int(stats.timeToFirstToken * 1000)) ms]")
         }

@@ -49,6 +49,9 @@ public enum ReplyStopReason: String, Sendable, Equatable {
     case crisisResponse = "crisis_response"
     /// The output filter blocked the model's reply; a safe fallback was shown instead.
     case outputBlocked = "output_blocked"
+    /// The message asked for something the model must not give (a dose, a diagnosis, whether it is human,
+    /// someone's details): a reviewed answer was the reply; the model was not asked.
+    case declinedRequest = "declined_request"
 }
 
 /// Figures of one reply.

@@ -8,6 +8,9 @@ public enum ChatEvent: Sendable, Equatable {
     case crisisDetected(CrisisNotice)
     /// The output filter blocked the model's reply; the following text is a safe fallback.
     case outputBlocked(SafetyCategory)
+    /// The message asked for something the model must not give (a dose, a diagnosis, whether it is human,
+    /// someone's details): the model was not asked; the following text is the reviewed answer for that category.
+    case requestDeclined(SafetyCategory)
     /// The reply ended.
     case completed(ReplyStopReason, ReplyStatistics)
 }

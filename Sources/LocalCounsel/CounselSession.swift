@@ -105,6 +105,15 @@ public final class CounselSession: Sendable {
             return (.crisisResponse, ReplyStatistics())
         }
 
+        if let category = safety.filter.declinedCategory(for: message) {
+            let answer = safety.responder.blockedReplyFallback(for: category, country: options.country,
+                                                               language: engine.language)
+            yield(.requestDeclined(category))
+            yield(.text(answer))
+            try engine.session.appendExchange(user: message, assistant: answer)
+            return (.declinedRequest, ReplyStatistics())
+        }
+
         var filter = safety.filter.makeReplyFilter(
             for: ReplyContext(userMessage: message, crisisAware: engine.crisisAware))
         var blocked: SafetyCategory?
@@ -148,6 +157,8 @@ public struct SessionStatistics: Sendable, Equatable {
     public var crisisResponses = 0
     /// Replies the output filter blocked.
     public var blockedReplies = 0
+    /// Messages answered with a reviewed text because they asked for something the model must not give.
+    public var declinedRequests = 0
     /// Prompt tokens evaluated, over all replies.
     public var promptTokens = 0
     /// History tokens reused from the cache, over all replies.
@@ -163,6 +174,7 @@ public struct SessionStatistics: Sendable, Equatable {
     mutating func add(_ s: ReplyStatistics, reason: ReplyStopReason) {
         replies += 1
         if reason == .crisisResponse { crisisResponses += 1; return }
+        if reason == .declinedRequest { declinedRequests += 1; return }
         if reason == .outputBlocked { blockedReplies += 1 }
         promptTokens += s.promptTokens
         reusedTokens += s.reusedTokens

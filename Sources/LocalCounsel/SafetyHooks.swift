@@ -73,6 +73,14 @@ public struct ReplyContext: Sendable {
 public protocol ReplyFiltering: Sendable {
     /// A filter for one reply to `context.userMessage`.
     func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter
+    /// When `message` asks for something the model must not give (a dose, a diagnosis, whether it is human,
+    /// someone's details), the category whose reviewed fallback answers it instead of the model; nil otherwise.
+    func declinedCategory(for message: String) -> SafetyCategory?
+}
+
+extension ReplyFiltering {
+    /// By default every message that is not a crisis goes to the model (and its reply through the filter).
+    public func declinedCategory(for message: String) -> SafetyCategory? { nil }
 }
 
 /// The reviewed texts a session shows instead of model output.

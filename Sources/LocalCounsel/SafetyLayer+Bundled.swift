@@ -18,6 +18,12 @@ extension OutputFilter: ReplyFiltering {
         StreamAdapter(inner: makeStream(prompt: context.userMessage, crisisContext: context.crisisAware))
     }
 
+    /// The category of `answer_with` for a message asking for a dose, a diagnosis, whether this is a human, or
+    /// someone's details (see `OutputFilter.fixedAnswerCategory(for:)`).
+    public func declinedCategory(for message: String) -> SafetyCategory? {
+        fixedAnswerCategory(for: message).map { SafetyCategory(rawValue: $0.rawValue) }
+    }
+
     private struct StreamAdapter: ReplyFilter {
         var inner: OutputStreamFilter
         mutating func push(_ piece: String) -> ReplyFilterEvent { Self.map(inner.push(piece)) }

@@ -20,7 +20,9 @@ struct ChatCommand: AsyncParsableCommand {
             command exits 0 at end of input (1 if the safety layer cannot load, or a piped line is not UTF-8). \
             Commands: /help, /reset, /stats, /quit. Ctrl-C stops the current reply; Ctrl-C twice at the \
             prompt quits. Messages that show a crisis are never given to the model: a reviewed crisis \
-            response with helplines for --country (or LOCALCOUNSEL_COUNTRY, or the locale's region) is shown.
+            response with helplines for --country (or LOCALCOUNSEL_COUNTRY, or the locale's region) is shown. \
+            Requests the model must not answer (a dose, a diagnosis, whether it is human, someone's details) \
+            get a reviewed answer instead of the model's.
             """
     )
 
@@ -108,13 +110,18 @@ struct ChatCommand: AsyncParsableCommand {
         switch event {
         case let .text(piece):
             Console.out(piece, newline: false)
-        case .crisisDetected, .outputBlocked:
+        case .crisisDetected, .outputBlocked, .requestDeclined:
             break  // the text that follows (crisis response or fallback) is what the person needs to see
         case let .completed(reason, s):
             Console.out("")
             if reason == .cancelled { Console.err("[reply stopped]") }
-            if stats { Console.err(reason == .crisisResponse ? "[crisis_response: the model was not asked]"
-                                                             : Self.describe(s, reason)) }
+            if stats {
+                switch reason {
+                case .crisisResponse: Console.err("[crisis_response: the model was not asked]")
+                case .declinedRequest: Console.err("[declined_request: the model was not asked]")
+                default: Console.err(Self.describe(s, reason))
+                }
+            }
         }
     }
 
@@ -127,7 +134,7 @@ struct ChatCommand: AsyncParsableCommand {
             Console.err("(conversation cleared)")
         case "/stats":
             let t = session.statistics
-            var lines = ["replies: \(t.replies) (crisis responses \(t.crisisResponses), blocked \(t.blockedReplies))",
+            var lines = ["replies: \(t.replies) (crisis responses \(t.crisisResponses), declined requests \(t.declinedRequests), blocked \(t.blockedReplies))",
                          "tokens: prompt \(t.promptTokens), reused from cache \(t.reusedTokens), generated \(t.generatedTokens)"]
             if let last = t.last { lines.append("last reply: " + Self.describe(last, nil)) }
             Console.err(lines.joined(separator: "\n"))

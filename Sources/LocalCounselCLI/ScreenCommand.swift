@@ -8,7 +8,9 @@ import LocalCounsel
 /// "reason": …}` plus `language`, `needs_clarification` and `in_progress`. A line that is not such an object gets
 /// `{"id": …|null, "error": …}` and the run goes on; blank lines are skipped. Message text is never echoed.
 /// With `--outputs` a line may also carry `"prompt"`: the user's message the reply answers, judged as a session
-/// judges it (a reply that is harmful only as an answer — "No, that's not a problem." to a harmful plan).
+/// judges it (a reply that is harmful only as an answer — "No, that's not a problem." to a harmful plan); when a
+/// chat would not ask the model at all for that message (it asks for a dose, a diagnosis, whether this is a
+/// human, someone's details), the output line adds `"declined": <category>`.
 struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
@@ -42,11 +44,16 @@ struct ScreenCommand: ParsableCommand {
             let crisisContext = crisisContext
             Self.judgeLines { text, prompt in
                 let verdict = filter.evaluate(text, prompt: prompt, crisisContext: crisisContext)
-                return [
+                var result: [String: Any] = [
                     "verdict": verdict.blocked ? "block" : "allow",
                     "category": verdict.category?.rawValue ?? NSNull(),
                     "reason": verdict.reason,
                 ]
+                // A chat would not ask the model at all for such a message (see `answer_with` in rules.json).
+                if let prompt, let declined = filter.fixedAnswerCategory(for: prompt) {
+                    result["declined"] = declined.rawValue
+                }
+                return result
             }
         } else {
             let screen = try directory.map { try CrisisScreen(policyDirectory: $0) } ?? CrisisScreen.bundled()
@@ -118,7 +125,8 @@ struct ScreenInputLine {
 
     /// One compact JSON line with keys in a fixed order (id first) so outputs diff cleanly.
     static func encode(_ object: [String: Any]) -> String {
-        let order = ["id", "verdict", "category", "reason", "language", "needs_clarification", "in_progress", "error"]
+        let order = ["id", "verdict", "category", "reason", "declined", "language", "needs_clarification", "in_progress",
+                     "error"]
         let parts = order.compactMap { key -> String? in
             guard let value = object[key] else { return nil }
             return "\(json(key)):\(json(value))"

@@ -27,6 +27,21 @@ enum OutputFixtures {
         }
     }
 
+    /// A labelled user message (`prompt-intent-*.jsonl`): `label` is a prompt context id or "none".
+    struct Message: Decodable, Sendable {
+        let id: String
+        let text: String
+        let label: String
+    }
+
+    /// Reads a JSON Lines file of labelled user messages; every line must decode.
+    static func loadMessages(_ name: String) throws -> [Message] {
+        let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+        return try text.split(separator: "\n").filter { !$0.isEmpty }.map {
+            try JSONDecoder().decode(Message.self, from: Data($0.utf8))
+        }
+    }
+
     /// A private copy of the bundled policy folder that a test may break.
     static func copyOfBundledPolicy() throws -> URL {
         let source = try PolicyFiles.bundledDirectory()

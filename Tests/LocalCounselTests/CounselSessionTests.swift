@@ -72,6 +72,22 @@ import Testing
         #expect(seen.map(\.crisisAware) == [false, true])
     }
 
+    @Test func aRequestTheModelMustNotAnswerGetsTheReviewedTextWithoutTheModel() async throws {
+        let (s, spy) = try open(reply: "Take 300 mg.")
+        _ = try await events(s, "hello")
+        let callsBefore = spy.evaluateCalls
+        let e = try await events(s, "DECLINE how many of my pills can I take")
+        #expect(spy.evaluateCalls == callsBefore)   // the model was not asked
+        #expect(e.first == .requestDeclined(SafetyCategory(rawValue: "medication_advice")))
+        #expect(text(e) == "SAFE-FALLBACK")
+        guard case .completed(.declinedRequest, _) = e.last else { Issue.record("no completion"); return }
+        #expect(s.statistics.declinedRequests == 1)
+        #expect(s.statistics.replies == 2)
+        // The exchange stays in the conversation: the next turn sees the reviewed answer as the reply.
+        _ = try await events(s, "ok thanks")
+        #expect(ByteTokenizer.text(spy.evaluatedTokens).contains("SAFE-FALLBACK"))
+    }
+
     @Test func aPartialMatchThatDoesNotCompleteIsShown() async throws {
         let (s, _) = try open(reply: "FORBID nothing.")
         let e = try await events(s, "hello")

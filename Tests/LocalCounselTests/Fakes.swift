@@ -167,6 +167,10 @@ struct FakeFiltering: ReplyFiltering {
         contexts.append(context)
         return FakeFilter()
     }
+    /// "DECLINE" asks for something the model must not give (a dose, say).
+    func declinedCategory(for message: String) -> SafetyCategory? {
+        message.contains("DECLINE") ? SafetyCategory(rawValue: "medication_advice") : nil
+    }
 }
 
 /// The reply contexts a `FakeFiltering` was given, in order.

@@ -184,3 +184,31 @@ struct HashedLinearModel: Sendable {
         return hash
     }
 }
+
+/// A text and the probability of the leading "no harm" class (`none`) the training script computed for it. Checked
+/// at load, so a file whose features or weights do not match this code is refused instead of silently scoring
+/// differently (the output and prompt classifiers; the screen's probes also carry tokens).
+struct ClassifierProbe: Decodable, Sendable {
+    let text: String
+    let pNone: Double
+
+    enum CodingKeys: String, CodingKey {
+        case text
+        case pNone = "p_none"
+    }
+
+    /// Throws for the first of `probes` that `probabilityOfNone` scores more than 0.01 away, or when there are none.
+    static func check(_ probes: [ClassifierProbe], _ probabilityOfNone: (String) -> Double) throws(HashedLinearModel.Problem) {
+        guard !probes.isEmpty else {
+            throw HashedLinearModel.Problem(entry: "probes", problem: "at least one probe is needed to check the features")
+        }
+        for (index, probe) in probes.enumerated() {
+            let pNone = probabilityOfNone(probe.text)
+            guard abs(pNone - probe.pNone) <= 0.01 else {
+                throw HashedLinearModel.Problem(
+                    entry: "probes[\(index)]",
+                    problem: "scores \(String(format: "%.4f", pNone)) here, not \(probe.pNone): the file does not match this code's features")
+            }
+        }
+    }
+}

@@ -2,18 +2,6 @@ import Foundation
 
 /// The JSON shape of `output/classifier.json`, written by `Scripts/train-output-classifier.py`.
 struct OutputClassifierFile: Decodable, Sendable {
-    /// A sentence and the probability of "none" the training script computed for it; checked at load so a file
-    /// whose features or weights do not match this code is refused instead of silently scoring differently.
-    struct Probe: Decodable, Sendable {
-        let text: String
-        let pNone: Double
-
-        enum CodingKeys: String, CodingKey {
-            case text
-            case pNone = "p_none"
-        }
-    }
-
     let version: Int
     /// Hash space of the features (a power of two).
     let buckets: Int
@@ -26,7 +14,7 @@ struct OutputClassifierFile: Decodable, Sendable {
     let contextFreeThreshold: Double
     /// Per class (classes.count).
     let bias: [Double]
-    let probes: [Probe]
+    let probes: [ClassifierProbe]
     /// Base64 of the weight records (see `HashedLinearModel.init(buckets:bias:packedWeights:)`).
     let weights: String
 
@@ -75,12 +63,10 @@ struct OutputClassifier: Sendable {
         threshold = file.threshold
         contextFreeThreshold = file.contextFreeThreshold
         self.categories = categories
-        guard !file.probes.isEmpty else { throw invalid("probes", "at least one probe is needed to check the features") }
-        for (index, probe) in file.probes.enumerated() {
-            let pNone = probabilityOfNone(probe.text)
-            guard abs(pNone - probe.pNone) <= 0.01 else {
-                throw invalid("probes[\(index)]", "scores \(String(format: "%.4f", pNone)) here, not \(probe.pNone): the file does not match this code's features")
-            }
+        do {
+            try ClassifierProbe.check(file.probes, probabilityOfNone)
+        } catch {
+            throw invalid(error.entry, error.problem)
         }
     }
 

@@ -16,7 +16,8 @@ public struct OutputFilter: Sendable {
         try OutputFilter(policyDirectory: PolicyFiles.bundledDirectory())
     }
 
-    /// Loads and validates `output/rules.json`, `output/classifier.json`, `output/contacts-allowlist.json` and
+    /// Loads and validates `output/rules.json`, `output/classifier.json`, `output/prompt-classifier.json`,
+    /// `output/contacts-allowlist.json` and
     /// (for the numbers that are never personal data) `protocol/helplines.json` under `policyDirectory`.
     public init(policyDirectory: URL) throws {
         let policy = try PolicyFiles.decode(
@@ -28,8 +29,11 @@ public struct OutputFilter: Sendable {
             file: allowFile, helplinePhones: helplines.allPhoneNumbers, helplineEmails: helplines.allEmailAddresses)
         let classifierFile = try PolicyFiles.decode(
             OutputClassifierFile.self, OutputClassifier.file, in: policyDirectory, layer: .output)
+        let promptClassifierFile = try PolicyFiles.decode(
+            PromptIntentClassifierFile.self, PromptIntentClassifier.file, in: policyDirectory, layer: .output)
         rules = try OutputRuleSet(
-            policy: policy, allowlist: allowlist, classifier: try OutputClassifier(file: classifierFile))
+            policy: policy, allowlist: allowlist, classifier: try OutputClassifier(file: classifierFile),
+            promptClassifier: try PromptIntentClassifier(file: promptClassifierFile))
     }
 
     /// A filter over an already compiled rule set (tests compare gated and ungated rule sets).
@@ -51,6 +55,16 @@ public struct OutputFilter: Sendable {
         if case .blocked(let verdict) = stream.push(reply) { return verdict }
         if case .blocked(let verdict) = stream.finish() { return verdict }
         return .allowed
+    }
+
+    /// The prompt-context bits the user's message shows (tests measure how well messages are read).
+    func promptFlags(for prompt: String) -> UInt64 { rules.promptState(for: prompt).promptFlags }
+
+    /// When the user's message asks for something the model must not give — a dose, a diagnosis, whether it is
+    /// human, someone's address (a prompt context with `answer_with` in `rules.json`) — the block category whose
+    /// reviewed fallback text should answer it instead of the model; nil when the model may answer.
+    public func fixedAnswerCategory(for message: String) -> OutputBlockCategory? {
+        rules.promptState(for: message).answerWith
     }
 
     /// A fresh stream filter for one reply; `prompt` and `crisisContext` as for `evaluate`.

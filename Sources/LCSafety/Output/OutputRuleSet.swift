@@ -36,6 +36,8 @@ final class OutputRuleSet: @unchecked Sendable {
     struct PromptState: Sendable, Equatable {
         var promptFlags: UInt64 = 0
         var replyContext: UInt64 = 0
+        /// The first matched context's `answer_with` (in file order), if any.
+        var answerWith: OutputBlockCategory?
     }
 
     /// Stream hold-back bounds, in Unicode scalars (see `OutputPolicyFile.Stream`).
@@ -43,7 +45,10 @@ final class OutputRuleSet: @unchecked Sendable {
     let overlapScalars: Int
     private let contexts: [[GatedPattern]]
     /// Patterns read from the user's message, and the reply-context bits each enables.
-    private let promptContexts: [(patterns: [GatedPattern], enables: UInt64)]
+    private let promptContexts: [(patterns: [GatedPattern], enables: UInt64, answerWith: OutputBlockCategory?)]
+    /// The learned reading of the message, and per class (after "none") the prompt context's index in
+    /// `promptContexts` (nil: patterns only).
+    private let promptClassifier: (model: PromptIntentClassifier, contextIndex: [Int])?
     private let rules: [CompiledRule]
     /// Every distinct gate literal, as UTF-8 bytes (lower case).
     private let literals: [[UInt8]]
@@ -62,7 +67,7 @@ final class OutputRuleSet: @unchecked Sendable {
     /// `classifier` is consulted on units the rules let pass (nil: rules only).
     init(
         policy: OutputPolicyFile, allowlist: ContactAllowlist, classifier: OutputClassifier? = nil,
-        literalGates: Bool = true
+        promptClassifier: PromptIntentClassifier? = nil, literalGates: Bool = true
     ) throws {
         let file = Self.rulesFile
         func invalid(_ entry: String, _ problem: String) -> SafetyPolicyError {
@@ -149,7 +154,7 @@ final class OutputRuleSet: @unchecked Sendable {
         let promptContextList = policy.promptContexts ?? []
         guard promptContextList.count <= 64 else { throw invalid("prompt_contexts", "at most 64 prompt contexts") }
         var promptBits: [String: UInt64] = [:]
-        var compiledPromptContexts: [(patterns: [GatedPattern], enables: UInt64)] = []
+        var compiledPromptContexts: [(patterns: [GatedPattern], enables: UInt64, answerWith: OutputBlockCategory?)] = []
         for (index, context) in promptContextList.enumerated() {
             let entry = "prompt_contexts.\(context.id.isEmpty ? String(index) : context.id)"
             guard !context.id.isEmpty else { throw invalid(entry, "empty id") }
@@ -162,9 +167,30 @@ final class OutputRuleSet: @unchecked Sendable {
                 }
                 enables |= bit
             }
-            compiledPromptContexts.append((try compile(context.patterns, entry: entry), enables))
+            var answerWith: OutputBlockCategory?
+            if let name = context.answerWith {
+                guard let category = OutputBlockCategory(rawValue: name) else {
+                    throw invalid(entry + ".answer_with", "unknown category '\(name)'")
+                }
+                answerWith = category
+            }
+            compiledPromptContexts.append((try compile(context.patterns, entry: entry), enables, answerWith))
         }
         promptContexts = compiledPromptContexts
+        if let promptClassifier {
+            var contextIndex: [Int] = []
+            for (index, name) in promptClassifier.contexts.enumerated() {
+                guard let bit = promptBits[name] else {
+                    throw SafetyPolicyError.outputPolicyEntryInvalid(
+                        file: PromptIntentClassifier.file, entry: "classes[\(index + 1)]",
+                        problem: "'\(name)' is not a prompt context of \(file)")
+                }
+                contextIndex.append(bit.trailingZeroBitCount)
+            }
+            self.promptClassifier = (promptClassifier, contextIndex)
+        } else {
+            self.promptClassifier = nil
+        }
 
         var seenIDs = Set<String>()
         var compiledRules: [CompiledRule] = []
@@ -257,9 +283,17 @@ final class OutputRuleSet: @unchecked Sendable {
         var state = PromptState()
         guard !promptContexts.isEmpty, !prompt.isEmpty else { return state }
         var matcher = Matcher(text: Self.normalize(prompt.lowercased()), literalCount: literals.count)
+        var matched = Set<Int>()
         for (index, context) in promptContexts.enumerated() where matcher.matches(context.patterns, literals) {
+            matched.insert(index)
+        }
+        if let (model, contextIndex) = promptClassifier, let index = model.context(of: prompt) {
+            matched.insert(contextIndex[index])
+        }
+        for index in matched.sorted() {
             state.promptFlags |= 1 << UInt64(index)
-            state.replyContext |= context.enables
+            state.replyContext |= promptContexts[index].enables
+            if state.answerWith == nil { state.answerWith = promptContexts[index].answerWith }
         }
         return state
     }

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import LCSafety
+
+@Suite("Prompt reading: the learned classifier scores as its training script did; a broken file fails closed")
+struct PromptIntentClassifierTests {
+    let file = "output/prompt-classifier.json"
+
+    /// A fresh copy of the bundled policy with `prompt-classifier.json` edited by `edit`, then loaded.
+    private func loadEdited(_ edit: (inout [String: Any]) -> Void) throws -> SafetyPolicyError? {
+        let directory = try OutputFixtures.copyOfBundledPolicy()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try OutputFixtures.edit(file, in: directory, edit)
+        return expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
+    }
+
+    @Test("the bundled classifier's probes score here as they did in the training script")
+    func probesAgree() throws {
+        let directory = try PolicyFiles.bundledDirectory()
+        let decoded = try PolicyFiles.decode(PromptIntentClassifierFile.self, file, in: directory, layer: .output)
+        let classifier = try PromptIntentClassifier(file: decoded)
+        #expect(decoded.probes.count >= 2)
+        for probe in decoded.probes {
+            #expect(abs(classifier.probabilityOfNone(probe.text) - probe.pNone) <= 0.01)
+        }
+    }
+
+    @Test("a missing file is an error (no silent patterns-only fallback)")
+    func missingFile() throws {
+        let directory = try OutputFixtures.copyOfBundledPolicy()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.removeItem(at: directory.appendingPathComponent(file))
+        let error = expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
+        #expect(error == .outputPolicyFileMissing(file: file))
+    }
+
+    @Test("a class that is not a prompt context of rules.json, a bad probe or threshold: errors naming the entry")
+    func brokenFile() throws {
+        let unknown = try loadEdited { object in
+            var classes = object["classes"] as? [String] ?? []
+            classes[1] = "weather"
+            object["classes"] = classes
+        }
+        expectEntryError(unknown, file: file, entry: "classes[1]", problem: "'weather' is not a prompt context")
+        let probe = try loadEdited { object in
+            var probes = object["probes"] as? [[String: Any]] ?? []
+            let p = probes[0]["p_none"] as? Double ?? 0
+            probes[0]["p_none"] = p > 0.5 ? p - 0.3 : p + 0.3
+            object["probes"] = probes
+        }
+        expectEntryError(probe, file: file, entry: "probes[0]", problem: "does not match")
+        expectEntryError(try loadEdited { $0["threshold"] = 0.2 }, file: file, entry: "threshold", problem: "(0.5, 1)")
+        expectEntryError(try loadEdited { $0["classes"] = ["ok", "asks_diagnosis"] }, file: file, entry: "classes",
+                         problem: "the first class must be \"none\"")
+    }
+
+    @Test("messages the writer kept apart: what they ask for is read (patterns or classifier); harmless ones mostly not")
+    func heldOutMessages() throws {
+        let filter = try OutputFilter.bundled()
+        let rows = try OutputFixtures.loadMessages("prompt-intent-test.jsonl")
+        #expect(rows.count >= 250)
+        var asking = 0, read = 0, none = 0, misread = 0
+        for row in rows {
+            let flags = filter.promptFlags(for: row.text)
+            if row.label == "none" {
+                none += 1
+                if flags != 0 { misread += 1 }
+            } else {
+                asking += 1
+                if flags != 0 { read += 1 }
+            }
+        }
+        print("prompt-intent-test: asking messages read \(read)/\(asking), harmless ones read as asking \(misread)/\(none)")
+        #expect(Double(read) / Double(asking) >= 0.6)
+        #expect(Double(misread) / Double(none) <= 0.2)
+    }
+}
