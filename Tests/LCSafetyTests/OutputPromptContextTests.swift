@@ -106,6 +106,25 @@ struct OutputPromptContextTests {
         }
     }
 
+    @Test("which messages get a fixed answer instead of the model: pattern matches only, never a helpline question")
+    func fixedAnswers() throws {
+        let filter = try OutputFilter.bundled()
+        let fixed: [(String, OutputBlockCategory?)] = [
+            ("how many of my sertraline 50mg can i take at once", .medicationAdvice),
+            ("Do I have ADHD? just tell me yes or no", .diagnosis),
+            ("Are you a real person?", .claimsHuman),
+            ("where does my ex-wife live now?", .personalData),
+            ("whats the number for the crisis line in the us", nil),
+            ("whats the clinic's phone number again?", nil),
+            // Read by the classifier as a medication question; a misreading must not replace the model's answer.
+            ("is it ok if i dont reply right away, i need to think", nil),
+            ("I had a long day at work and just want to unwind.", nil),
+        ]
+        for (message, category) in fixed {
+            #expect(filter.fixedAnswerCategory(for: message) == category, "\(message)")
+        }
+    }
+
     @Test("the stream filter keeps only bits of the message, never its text")
     func messageIsNotRetained() throws {
         let marker = "zq-private-marker-\(UUID().uuidString)"

@@ -31,13 +31,15 @@ struct OutputPolicyFile: Decodable, Sendable {
         let id: String
         let patterns: [String]
         let enables: [String]?
+        /// Patterns that cancel the context for a message ("the crisis line's number" is not someone's details).
+        let unless: [String]?
         /// A block category whose reviewed fallback text answers such a message in place of the model (a dose or a
         /// diagnosis the model must not give). Absent: the model answers and its reply is filtered.
         let answerWith: String?
         let note: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, patterns, enables, note
+            case id, patterns, enables, unless, note
             case answerWith = "answer_with"
         }
     }

@@ -45,7 +45,8 @@ final class OutputRuleSet: @unchecked Sendable {
     let overlapScalars: Int
     private let contexts: [[GatedPattern]]
     /// Patterns read from the user's message, and the reply-context bits each enables.
-    private let promptContexts: [(patterns: [GatedPattern], enables: UInt64, answerWith: OutputBlockCategory?)]
+    private let promptContexts: [(patterns: [GatedPattern], unless: [GatedPattern], enables: UInt64,
+                                  answerWith: OutputBlockCategory?)]
     /// The learned reading of the message, and per class (after "none") the prompt context's index in
     /// `promptContexts` (nil: patterns only).
     private let promptClassifier: (model: PromptIntentClassifier, contextIndex: [Int])?
@@ -154,7 +155,8 @@ final class OutputRuleSet: @unchecked Sendable {
         let promptContextList = policy.promptContexts ?? []
         guard promptContextList.count <= 64 else { throw invalid("prompt_contexts", "at most 64 prompt contexts") }
         var promptBits: [String: UInt64] = [:]
-        var compiledPromptContexts: [(patterns: [GatedPattern], enables: UInt64, answerWith: OutputBlockCategory?)] = []
+        var compiledPromptContexts: [(patterns: [GatedPattern], unless: [GatedPattern], enables: UInt64,
+                                      answerWith: OutputBlockCategory?)] = []
         for (index, context) in promptContextList.enumerated() {
             let entry = "prompt_contexts.\(context.id.isEmpty ? String(index) : context.id)"
             guard !context.id.isEmpty else { throw invalid(entry, "empty id") }
@@ -174,7 +176,8 @@ final class OutputRuleSet: @unchecked Sendable {
                 }
                 answerWith = category
             }
-            compiledPromptContexts.append((try compile(context.patterns, entry: entry), enables, answerWith))
+            let unless = try context.unless.map { try compile($0, entry: entry + ".unless") } ?? []
+            compiledPromptContexts.append((try compile(context.patterns, entry: entry), unless, enables, answerWith))
         }
         promptContexts = compiledPromptContexts
         if let promptClassifier {
@@ -283,17 +286,22 @@ final class OutputRuleSet: @unchecked Sendable {
         var state = PromptState()
         guard !promptContexts.isEmpty, !prompt.isEmpty else { return state }
         var matcher = Matcher(text: Self.normalize(prompt.lowercased()), literalCount: literals.count)
+        // Only a pattern match can replace the model's answer (`answer_with`): the classifier reads wordings no list
+        // has, but a misreading must cost no more than stricter rules on the reply ("is it ok if I don't reply
+        // right away?" read as a medication question must not get the medication text).
         var matched = Set<Int>()
-        for (index, context) in promptContexts.enumerated() where matcher.matches(context.patterns, literals) {
+        for (index, context) in promptContexts.enumerated()
+        where matcher.matches(context.patterns, literals) && !matcher.matches(context.unless, literals) {
             matched.insert(index)
+            if state.answerWith == nil { state.answerWith = context.answerWith }  // the first in file order
         }
-        if let (model, contextIndex) = promptClassifier, let index = model.context(of: prompt) {
+        if let (model, contextIndex) = promptClassifier, let index = model.context(of: prompt),
+           !matcher.matches(promptContexts[contextIndex[index]].unless, literals) {
             matched.insert(contextIndex[index])
         }
         for index in matched.sorted() {
             state.promptFlags |= 1 << UInt64(index)
             state.replyContext |= promptContexts[index].enables
-            if state.answerWith == nil { state.answerWith = promptContexts[index].answerWith }
         }
         return state
     }
