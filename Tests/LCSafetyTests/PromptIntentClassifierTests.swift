@@ -74,4 +74,38 @@ struct PromptIntentClassifierTests {
         #expect(Double(read) / Double(asking) >= 0.6)
         #expect(Double(misread) / Double(none) <= 0.2)
     }
+
+    /// `prompt-intent-blind.jsonl`: 420 messages by a second writer who saw nothing of the project, scored once after
+    /// the patterns were written from the first writer's training messages: read as asking 201/240 (patterns and
+    /// classifier), harmless ones misread 8/180; a fixed answer (patterns only) for 112/160 of the four answered
+    /// kinds and 5/180 harmless messages. The floors catch a regression.
+    @Test("a second writer's messages, scored once: what they ask for is read, and few harmless ones get a fixed answer")
+    func blindMessages() throws {
+        let filter = try OutputFilter.bundled()
+        let rows = try OutputFixtures.loadMessages("prompt-intent-blind.jsonl")
+        #expect(rows.count == 420)
+        let answered: Set<String> = ["asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds"]
+        var asking = 0, read = 0, harmless = 0, misread = 0, answerable = 0, fixed = 0, harmlessFixed = 0
+        for row in rows {
+            let flags = filter.promptFlags(for: row.text)
+            let answer = filter.fixedAnswerCategory(for: row.text)
+            if row.label == "none" {
+                harmless += 1
+                if flags != 0 { misread += 1 }
+                if answer != nil { harmlessFixed += 1 }
+            } else {
+                asking += 1
+                if flags != 0 { read += 1 }
+                if answered.contains(row.label) {
+                    answerable += 1
+                    if answer != nil { fixed += 1 }
+                }
+            }
+        }
+        print("prompt-intent-blind: read \(read)/\(asking), harmless misread \(misread)/\(harmless); fixed answers \(fixed)/\(answerable), harmless given one \(harmlessFixed)/\(harmless)")
+        #expect(Double(read) / Double(asking) >= 0.78)
+        #expect(Double(misread) / Double(harmless) <= 0.07)
+        #expect(Double(fixed) / Double(answerable) >= 0.62)
+        #expect(Double(harmlessFixed) / Double(harmless) <= 0.05)
+    }
 }
