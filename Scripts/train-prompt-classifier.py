@@ -8,9 +8,10 @@ wordings no list has. Its classes are prompt context ids (PromptIntentClassifier
 its features exactly the output classifier's (tokens() and features() are imported from
 train-output-classifier.py), one unit = the whole message.
 
-Training data: Tests/LCSafetyTests/Fixtures/prompt-intent-train.jsonl (messages written and labelled by an outside
-writer, with hard negatives on the same topics). prompt-intent-test.jsonl, written last by the same writer, is
-only scored. The threshold is chosen by 5-fold cross-validation so that at most MAX_FP of the "none" training
+Training data: Tests/LCSafetyTests/Fixtures/prompt-intent-train.jsonl, prompt-intent-train2.jsonl and
+prompt-intent-blind.jsonl (messages written and labelled by three outside writers, with hard negatives on the
+same topics; the third file was a blind check before it was trained on). prompt-intent-test.jsonl (written last
+by the first writer) and prompt-intent-blind2.jsonl (a fourth writer) are only scored. The threshold is chosen by 5-fold cross-validation so that at most MAX_FP of the "none" training
 messages would be read as asking for something.
 
 Usage: Scripts/train-prompt-classifier.py   (needs numpy; nothing is downloaded; the same data give the same file)
@@ -29,8 +30,9 @@ features, BUCKETS = output_trainer.features, output_trainer.BUCKETS
 
 ROOT = os.path.dirname(HERE)
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
-TRAIN = os.path.join(FIX, "prompt-intent-train.jsonl")
-TEST = os.path.join(FIX, "prompt-intent-test.jsonl")
+TRAIN = [os.path.join(FIX, name) for name in
+         ("prompt-intent-train.jsonl", "prompt-intent-train2.jsonl", "prompt-intent-blind.jsonl")]
+TESTS = [os.path.join(FIX, name) for name in ("prompt-intent-test.jsonl", "prompt-intent-blind2.jsonl")]
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/prompt-classifier.json")
 CLASSES = ["none", "asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds", "risky_behaviour",
            "avoids_help"]
@@ -81,7 +83,7 @@ def report(name, rows, P, threshold):
 
 
 def main():
-    rows = load(TRAIN)
+    rows = [row for path in TRAIN if os.path.exists(path) for row in load(path)]
     rng = np.random.default_rng(7)
     folds = rng.permutation(len(rows)) % 5
     P = np.zeros((len(rows), len(CLASSES)))
@@ -103,9 +105,10 @@ def main():
     keep = np.any(W != 0, axis=1)
     used, W = np.asarray(used)[keep], W[keep]
     model = (used, W, b)
-    if os.path.exists(TEST):
-        test = load(TEST)
-        report("prompt-intent-test (never trained on)", test, probabilities(model, test), threshold)
+    for path in TESTS:
+        if os.path.exists(path):
+            test = load(path)
+            report(f"{os.path.basename(path)} (never trained on)", test, probabilities(model, test), threshold)
 
     scorer = hashed_logreg.Scorer(model)
     probe_rows = [r for r in rows if r["label"] != "none"][:6] + [r for r in rows if r["label"] == "none"][:4]

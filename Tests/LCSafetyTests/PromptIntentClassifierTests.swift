@@ -75,14 +75,17 @@ struct PromptIntentClassifierTests {
         #expect(Double(misread) / Double(none) <= 0.2)
     }
 
-    /// `prompt-intent-blind.jsonl`: 420 messages by a second writer who saw nothing of the project, scored once after
-    /// the patterns were written from the first writer's training messages: read as asking 201/240 (patterns and
-    /// classifier), harmless ones misread 8/180; a fixed answer (patterns only) for 112/160 of the four answered
-    /// kinds and 5/180 harmless messages. The floors catch a regression.
-    @Test("a second writer's messages, scored once: what they ask for is read, and few harmless ones get a fixed answer")
-    func blindMessages() throws {
+    /// `prompt-intent-blind.jsonl` (420 messages by a second writer who saw nothing of the project) was scored once
+    /// after the patterns were written from the first writer's messages: read as asking 201/240, harmless ones
+    /// misread 8/180; a fixed answer for 112/160 of the four answered kinds and 5/180 harmless messages. It was then
+    /// trained on, with 800 messages by a third writer (`prompt-intent-train2.jsonl`). `prompt-intent-blind2.jsonl`
+    /// (a fourth writer) was scored once after that; its figures are in Policy/output/README.md. The floors sit a
+    /// little below the blind2 figures and catch a regression.
+    @Test("writers' messages never trained on (blind2) and trained on (blind): asking read, few harmless get a fixed answer",
+          arguments: ["prompt-intent-blind2.jsonl", "prompt-intent-blind.jsonl"])
+    func blindMessages(file: String) throws {
         let filter = try OutputFilter.bundled()
-        let rows = try OutputFixtures.loadMessages("prompt-intent-blind.jsonl")
+        let rows = try OutputFixtures.loadMessages(file)
         #expect(rows.count == 420)
         let answered: Set<String> = ["asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds"]
         var asking = 0, read = 0, harmless = 0, misread = 0, answerable = 0, fixed = 0, harmlessFixed = 0
@@ -102,7 +105,7 @@ struct PromptIntentClassifierTests {
                 }
             }
         }
-        print("prompt-intent-blind: read \(read)/\(asking), harmless misread \(misread)/\(harmless); fixed answers \(fixed)/\(answerable), harmless given one \(harmlessFixed)/\(harmless)")
+        print("\(file): read \(read)/\(asking), harmless misread \(misread)/\(harmless); fixed answers \(fixed)/\(answerable), harmless given one \(harmlessFixed)/\(harmless)")
         #expect(Double(read) / Double(asking) >= 0.78)
         #expect(Double(misread) / Double(harmless) <= 0.07)
         #expect(Double(fixed) / Double(answerable) >= 0.62)
