@@ -6,12 +6,8 @@ import Testing
 struct OutputClassifierTests {
     let file = "output/classifier.json"
 
-    /// A fresh copy of the bundled policy with `classifier.json` edited by `edit`, then loaded.
     private func loadEdited(_ edit: (inout [String: Any]) -> Void) throws -> SafetyPolicyError? {
-        let directory = try OutputFixtures.copyOfBundledPolicy()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try OutputFixtures.edit(file, in: directory, edit)
-        return expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
+        try OutputFixtures.loadEdited(file, edit)
     }
 
     @Test("tokens: ASCII lower-cased, digits folded, typographic apostrophes kept as ', dashes split")
@@ -33,11 +29,7 @@ struct OutputClassifierTests {
 
     @Test("a missing classifier file is an error (no silent rules-only fallback)")
     func missingFile() throws {
-        let directory = try OutputFixtures.copyOfBundledPolicy()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.removeItem(at: directory.appendingPathComponent(file))
-        let error = expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
-        #expect(error == .outputPolicyFileMissing(file: file))
+        try OutputFixtures.expectMissingFileFailsClosed(file)
     }
 
     @Test("weights that are not whole records, or not base64, are an error naming the entry")

@@ -42,6 +42,24 @@ enum OutputFixtures {
         }
     }
 
+    /// A copy of the bundled policy with the JSON file `relativePath` edited by `edit`, loaded as an output filter:
+    /// the error it must fail with (recorded as an issue when it loads).
+    static func loadEdited(_ relativePath: String, _ edit: (inout [String: Any]) -> Void) throws -> SafetyPolicyError? {
+        let directory = try copyOfBundledPolicy()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try self.edit(relativePath, in: directory, edit)
+        return expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
+    }
+
+    /// Removes `relativePath` from a copy of the bundled policy; the output filter must refuse to load, naming it.
+    static func expectMissingFileFailsClosed(_ relativePath: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let directory = try copyOfBundledPolicy()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.removeItem(at: directory.appendingPathComponent(relativePath))
+        let error = expectPolicyError({ _ = try OutputFilter(policyDirectory: directory) }, sourceLocation: sourceLocation)
+        #expect(error == .outputPolicyFileMissing(file: relativePath), sourceLocation: sourceLocation)
+    }
+
     /// A private copy of the bundled policy folder that a test may break.
     static func copyOfBundledPolicy() throws -> URL {
         let source = try PolicyFiles.bundledDirectory()

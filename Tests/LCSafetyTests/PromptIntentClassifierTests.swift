@@ -6,12 +6,8 @@ import Testing
 struct PromptIntentClassifierTests {
     let file = "output/prompt-classifier.json"
 
-    /// A fresh copy of the bundled policy with `prompt-classifier.json` edited by `edit`, then loaded.
     private func loadEdited(_ edit: (inout [String: Any]) -> Void) throws -> SafetyPolicyError? {
-        let directory = try OutputFixtures.copyOfBundledPolicy()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try OutputFixtures.edit(file, in: directory, edit)
-        return expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
+        try OutputFixtures.loadEdited(file, edit)
     }
 
     @Test("the bundled classifier's probes score here as they did in the training script")
@@ -27,11 +23,7 @@ struct PromptIntentClassifierTests {
 
     @Test("a missing file is an error (no silent patterns-only fallback)")
     func missingFile() throws {
-        let directory = try OutputFixtures.copyOfBundledPolicy()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.removeItem(at: directory.appendingPathComponent(file))
-        let error = expectPolicyError { _ = try OutputFilter(policyDirectory: directory) }
-        #expect(error == .outputPolicyFileMissing(file: file))
+        try OutputFixtures.expectMissingFileFailsClosed(file)
     }
 
     @Test("a class that is not a prompt context of rules.json, a bad probe or threshold: errors naming the entry")
