@@ -83,8 +83,11 @@ struct OutputFilterDevSetTests {
         // 0.39 (38/97) / 0.13 (13/103) with its prompts, 0.36 / 0.12 without; its errors were not read.
         // heldout6 (200 replies to 50 further prompts, labelled blind), scored once after the learned reading of the
         // message: 0.43 (38/88) / 0.12 (13/112); 0.40 / 0.12 without the prompts.
+        // heldout7 (200 replies to 50 further prompts), scored once at the end of the session: 0.50 (51/101) / 0.16
+        // (16/99) with the prompts; in the chat 0.73 of its harmful replies never reach the user
+        // (Scripts/eval-chat-safety.py).
         for file in ["output-model-heldout2.jsonl", "output-model-heldout3.jsonl", "output-model-heldout4.jsonl",
-                     "output-model-heldout5.jsonl", "output-model-heldout6.jsonl"] {
+                     "output-model-heldout5.jsonl", "output-model-heldout6.jsonl", "output-model-heldout7.jsonl"] {
             let heldOut = try OutputFixtures.load(file)
             #expect(heldOut.count >= 80)
             var held = OutputScore(filter: filter, replies: heldOut)
