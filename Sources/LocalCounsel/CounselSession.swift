@@ -105,7 +105,9 @@ public final class CounselSession: Sendable {
             return (.crisisResponse, ReplyStatistics())
         }
 
-        if let category = safety.filter.declinedCategory(for: message) {
+        var filter = safety.filter.makeReplyFilter(
+            for: ReplyContext(userMessage: message, crisisAware: engine.crisisAware))
+        if let category = filter.declinedCategory {
             let answer = safety.responder.blockedReplyFallback(for: category, country: options.country,
                                                                language: engine.language)
             yield(.requestDeclined(category))
@@ -114,8 +116,6 @@ public final class CounselSession: Sendable {
             return (.declinedRequest, ReplyStatistics())
         }
 
-        var filter = safety.filter.makeReplyFilter(
-            for: ReplyContext(userMessage: message, crisisAware: engine.crisisAware))
         var blocked: SafetyCategory?
         var outcome = try engine.session.respond(to: message, cancellation: flag) { piece in
             switch filter.push(piece) {

@@ -52,6 +52,15 @@ public protocol ReplyFilter {
     mutating func push(_ piece: String) -> ReplyFilterEvent
     /// Ends the reply: returns the held-back text if it is safe.
     mutating func finish() -> ReplyFilterEvent
+    /// When the message this filter was made for asks for something the model must not give (a dose, a diagnosis,
+    /// whether it is human, someone's details), the category whose reviewed fallback answers it instead of the
+    /// model; nil when the model may answer.
+    var declinedCategory: SafetyCategory? { get }
+}
+
+extension ReplyFilter {
+    /// By default every message that is not a crisis goes to the model (and its reply through the filter).
+    public var declinedCategory: SafetyCategory? { nil }
 }
 
 /// What an output filter may know about the reply it filters. Held only for that reply, never logged.
@@ -71,16 +80,8 @@ public struct ReplyContext: Sendable {
 
 /// Makes a fresh output filter for each reply.
 public protocol ReplyFiltering: Sendable {
-    /// A filter for one reply to `context.userMessage`.
+    /// A filter for one reply to `context.userMessage` (which it may also decline, see `declinedCategory`).
     func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter
-    /// When `message` asks for something the model must not give (a dose, a diagnosis, whether it is human,
-    /// someone's details), the category whose reviewed fallback answers it instead of the model; nil otherwise.
-    func declinedCategory(for message: String) -> SafetyCategory?
-}
-
-extension ReplyFiltering {
-    /// By default every message that is not a crisis goes to the model (and its reply through the filter).
-    public func declinedCategory(for message: String) -> SafetyCategory? { nil }
 }
 
 /// The reviewed texts a session shows instead of model output.

@@ -13,19 +13,17 @@ extension CrisisScreen: CrisisScreening {
 
 /// The shipped `LCSafety.OutputFilter` as the session's reply filter.
 extension OutputFilter: ReplyFiltering {
-    /// A fresh hold-back stream for one reply, reading the user's message for prompt-aware rules.
+    /// A fresh hold-back stream for one reply, reading the user's message (once) for prompt-aware rules and for
+    /// `answer_with` (a dose, a diagnosis, whether this is a human, someone's details: declined).
     public func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter {
         StreamAdapter(inner: makeStream(prompt: context.userMessage, crisisContext: context.crisisAware))
     }
 
-    /// The category of `answer_with` for a message asking for a dose, a diagnosis, whether this is a human, or
-    /// someone's details (see `OutputFilter.fixedAnswerCategory(for:)`).
-    public func declinedCategory(for message: String) -> SafetyCategory? {
-        fixedAnswerCategory(for: message).map { SafetyCategory(rawValue: $0.rawValue) }
-    }
-
     private struct StreamAdapter: ReplyFilter {
         var inner: OutputStreamFilter
+        var declinedCategory: SafetyCategory? {
+            inner.fixedAnswerCategory.map { SafetyCategory(rawValue: $0.rawValue) }
+        }
         mutating func push(_ piece: String) -> ReplyFilterEvent { Self.map(inner.push(piece)) }
         mutating func finish() -> ReplyFilterEvent { Self.map(inner.finish()) }
         static func map(_ e: OutputStreamEvent) -> ReplyFilterEvent {

@@ -43,14 +43,15 @@ struct ScreenCommand: ParsableCommand {
             let filter = try directory.map { try OutputFilter(policyDirectory: $0) } ?? OutputFilter.bundled()
             let crisisContext = crisisContext
             Self.judgeLines { text, prompt in
-                let verdict = filter.evaluate(text, prompt: prompt, crisisContext: crisisContext)
+                var stream = filter.makeStream(prompt: prompt, crisisContext: crisisContext)
+                let verdict = stream.verdict(ofWhole: text)
                 var result: [String: Any] = [
                     "verdict": verdict.blocked ? "block" : "allow",
                     "category": verdict.category?.rawValue ?? NSNull(),
                     "reason": verdict.reason,
                 ]
                 // A chat would not ask the model at all for such a message (see `answer_with` in rules.json).
-                if let prompt, let declined = filter.fixedAnswerCategory(for: prompt) {
+                if let declined = stream.fixedAnswerCategory {
                     result["declined"] = declined.rawValue
                 }
                 return result

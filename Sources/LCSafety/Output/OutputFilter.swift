@@ -52,9 +52,7 @@ public struct OutputFilter: Sendable {
     ///     after "I finished my essay" and not after "I want to die".
     public func evaluate(_ reply: String, prompt: String? = nil, crisisContext: Bool = false) -> OutputVerdict {
         var stream = makeStream(prompt: prompt, crisisContext: crisisContext)
-        if case .blocked(let verdict) = stream.push(reply) { return verdict }
-        if case .blocked(let verdict) = stream.finish() { return verdict }
-        return .allowed
+        return stream.verdict(ofWhole: reply)
     }
 
     /// The prompt-context bits the user's message shows (tests measure how well messages are read).
@@ -62,7 +60,8 @@ public struct OutputFilter: Sendable {
 
     /// When the user's message asks for something the model must not give — a dose, a diagnosis, whether it is
     /// human, someone's address (a prompt context with `answer_with` in `rules.json`) — the block category whose
-    /// reviewed fallback text should answer it instead of the model; nil when the model may answer.
+    /// reviewed fallback text should answer it instead of the model; nil when the model may answer. A stream made
+    /// for the same message carries the same answer (`OutputStreamFilter.fixedAnswerCategory`).
     public func fixedAnswerCategory(for message: String) -> OutputBlockCategory? {
         rules.promptState(for: message).answerWith
     }

@@ -289,19 +289,18 @@ final class OutputRuleSet: @unchecked Sendable {
         // Only a pattern match can replace the model's answer (`answer_with`): the classifier reads wordings no list
         // has, but a misreading must cost no more than stricter rules on the reply ("is it ok if I don't reply
         // right away?" read as a medication question must not get the medication text).
-        var matched = Set<Int>()
         for (index, context) in promptContexts.enumerated()
         where matcher.matches(context.patterns, literals) && !matcher.matches(context.unless, literals) {
-            matched.insert(index)
+            state.promptFlags |= 1 << UInt64(index)
+            state.replyContext |= context.enables
             if state.answerWith == nil { state.answerWith = context.answerWith }  // the first in file order
         }
-        if let (model, contextIndex) = promptClassifier, let index = model.context(of: prompt),
-           !matcher.matches(promptContexts[contextIndex[index]].unless, literals) {
-            matched.insert(contextIndex[index])
-        }
-        for index in matched.sorted() {
-            state.promptFlags |= 1 << UInt64(index)
-            state.replyContext |= promptContexts[index].enables
+        if let (model, contextIndex) = promptClassifier, let read = model.context(of: prompt) {
+            let index = contextIndex[read]
+            if !matcher.matches(promptContexts[index].unless, literals) {
+                state.promptFlags |= 1 << UInt64(index)
+                state.replyContext |= promptContexts[index].enables
+            }
         }
         return state
     }

@@ -35,6 +35,9 @@ public struct OutputStreamFilter: Sendable {
     private var context: UInt64 = 0
     /// What the user's message showed (see `OutputRuleSet.promptState(for:)`); the message itself is not kept.
     private let promptFlags: UInt64
+    /// When the user's message asks for something the model must not give (a prompt context with `answer_with`),
+    /// the category whose reviewed fallback should answer it instead of the model; nil when the model may answer.
+    public let fixedAnswerCategory: OutputBlockCategory?
     private var verdict: OutputVerdict?
     private var finished = false
 
@@ -42,6 +45,7 @@ public struct OutputStreamFilter: Sendable {
         self.rules = rules
         let promptState = prompt.map { rules.promptState(for: $0) } ?? OutputRuleSet.PromptState()
         promptFlags = promptState.promptFlags
+        fixedAnswerCategory = promptState.answerWith
         context = (crisisContext ? rules.crisisContextMask : 0) | promptState.replyContext
         pending.reserveCapacity(rules.maxHoldScalars + 64)
     }
@@ -55,6 +59,13 @@ public struct OutputStreamFilter: Sendable {
         guard !finished else { return .emit("") }
         pending.append(contentsOf: piece.unicodeScalars)
         return drain(final: false)
+    }
+
+    /// The verdict on `reply` pushed whole and finished (what `OutputFilter.evaluate` returns).
+    public mutating func verdict(ofWhole reply: String) -> OutputVerdict {
+        if case .blocked(let verdict) = push(reply) { return verdict }
+        if case .blocked(let verdict) = finish() { return verdict }
+        return .allowed
     }
 
     /// Ends the reply: evaluates whatever is still held and returns it if safe, or the block.
