@@ -144,6 +144,7 @@ struct FakeScreen: CrisisScreening {
 struct FakeFilter: ReplyFilter {
     static let word = "FORBIDDEN"
     var pending = ""
+    var declinedCategory: SafetyCategory?
     mutating func push(_ piece: String) -> ReplyFilterEvent {
         pending += piece
         if pending.contains(Self.word) { return .blocked(SafetyCategory(rawValue: "method_detail")) }
@@ -163,13 +164,11 @@ struct FakeFilter: ReplyFilter {
 struct FakeFiltering: ReplyFiltering {
     /// Sees every reply's context (to prove the session passes the message and its crisis awareness).
     let contexts = ContextLog()
+    /// "DECLINE" asks for something the model must not give (a dose, say).
     func makeReplyFilter(for context: ReplyContext) -> any ReplyFilter {
         contexts.append(context)
-        return FakeFilter()
-    }
-    /// "DECLINE" asks for something the model must not give (a dose, say).
-    func declinedCategory(for message: String) -> SafetyCategory? {
-        message.contains("DECLINE") ? SafetyCategory(rawValue: "medication_advice") : nil
+        return FakeFilter(declinedCategory: context.userMessage.contains("DECLINE")
+                          ? SafetyCategory(rawValue: "medication_advice") : nil)
     }
 }
 
