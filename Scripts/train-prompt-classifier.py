@@ -8,15 +8,16 @@ wordings no list has. Its classes are prompt context ids (PromptIntentClassifier
 its features exactly the output classifier's (tokens() and features() are imported from
 train-output-classifier.py), one unit = the whole message.
 
-Training data: Tests/LCSafetyTests/Fixtures/prompt-intent-train.jsonl, prompt-intent-train2.jsonl and
-prompt-intent-blind.jsonl (messages written and labelled by three outside writers, with hard negatives on the
-same topics; the third file was a blind check before it was trained on). prompt-intent-test.jsonl (written last
-by the first writer) and prompt-intent-blind2.jsonl (a fourth writer) are only scored. The threshold is chosen by 5-fold cross-validation so that at most MAX_FP of the "none" training
-messages would be read as asking for something.
+Training data: Tests/LCSafetyTests/Fixtures/prompt-intent-train.jsonl, prompt-intent-train2.jsonl,
+prompt-intent-blind.jsonl and prompt-intent-train3.jsonl (messages written and labelled by four outside writers,
+with hard negatives on the same topics; the third file was a blind check before it was trained on; the fourth is
+about risky plans and avoiding help). prompt-intent-test.jsonl (written last by the first writer) and
+prompt-intent-blind2.jsonl (a fifth writer) are only scored. The threshold is chosen by 5-fold cross-validation so
+that at most MAX_FP of the "none" training messages would be read as asking for something.
 
 Usage: Scripts/train-prompt-classifier.py   (needs numpy; nothing is downloaded; the same data give the same file)
 """
-import importlib.util, json, os, sys
+import glob, importlib.util, json, os, sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,8 +32,18 @@ features, BUCKETS = output_trainer.features, output_trainer.BUCKETS
 ROOT = os.path.dirname(HERE)
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 TRAIN = [os.path.join(FIX, name) for name in
-         ("prompt-intent-train.jsonl", "prompt-intent-train2.jsonl", "prompt-intent-blind.jsonl")]
+         ("prompt-intent-train.jsonl", "prompt-intent-train2.jsonl", "prompt-intent-blind.jsonl",
+          "prompt-intent-train3.jsonl")]
 TESTS = [os.path.join(FIX, name) for name in ("prompt-intent-test.jsonl", "prompt-intent-blind2.jsonl")]
+# Everyday messages the crisis screen's writers wrote as hard negatives (idioms, fiction, news, grief, a past told as
+# history, negations, slang): none of them asks for anything, and a fixed answer to "this traffic is going to be the
+# death of me" would be absurd. Their medication and general questions are left out (some do ask for a dose).
+EVERYDAY = [os.path.join(FIX, name) for name in
+            ("screen-dev.jsonl", "screen-train-en.jsonl", "screen-train-en2.jsonl", "screen-train-hard.jsonl",
+             "screen-train-ml.jsonl", "screen-train-ml2.jsonl", "screen-train-myself.jsonl")]
+EVERYDAY_SKIP_KINDS = {"meds", "question"}
+# The screen's held-out sets' non-crisis messages are only scored, as everyday messages read as asking.
+EVERYDAY_TESTS = sorted(glob.glob(os.path.join(FIX, "screen-heldout*.jsonl")))
 OUT = os.path.join(ROOT, "Sources/LCSafety/Policy/output/prompt-classifier.json")
 CLASSES = ["none", "asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds", "risky_behaviour",
            "avoids_help"]
@@ -45,6 +56,18 @@ def load(path):
     for r in rows:
         if r["label"] not in CLASSES:
             sys.exit(f"{path}: {r['id']}: unknown class {r['label']}")
+    return rows
+
+
+def everyday(paths, skip_kinds=frozenset()):
+    """The non-crisis messages of crisis-screen sets, as "none" rows."""
+    rows = []
+    for path in paths:
+        for line in open(path, encoding="utf-8"):
+            if line.strip():
+                r = json.loads(line)
+                if r["label"] == "ok" and (r.get("kind") or r.get("category")) not in skip_kinds:
+                    rows.append({"id": r["id"], "text": r["text"], "label": "none", "everyday": True})
     return rows
 
 
@@ -84,6 +107,7 @@ def report(name, rows, P, threshold):
 
 def main():
     rows = [row for path in TRAIN if os.path.exists(path) for row in load(path)]
+    rows += everyday(EVERYDAY, EVERYDAY_SKIP_KINDS)
     rng = np.random.default_rng(7)
     folds = rng.permutation(len(rows)) % 5
     P = np.zeros((len(rows), len(CLASSES)))
@@ -91,12 +115,15 @@ def main():
         train = [r for r, k in zip(rows, folds) if k != f]
         idx = np.where(folds == f)[0]
         P[idx] = probabilities(fit(train), [rows[i] for i in idx])
-    none = np.array([r["label"] == "none" for r in rows])
+    # The threshold keeps the hard negatives of the intent sets (not the easy everyday ones) under MAX_FP.
+    none = np.array([r["label"] == "none" and not r.get("everyday") for r in rows])
     scores = np.sort(1 - P[none, 0])
     threshold = float(min(0.99, max(0.51, scores[int(np.ceil((1 - MAX_FP) * len(scores))) - 1] + 1e-4)))
     threshold = round(threshold, 4)
     print(f"training messages: {len(rows)}; threshold {threshold} (at most {MAX_FP:.0%} of none messages, out of fold)")
     report("out of fold", rows, P, threshold)
+    daily = np.array([bool(r.get("everyday")) for r in rows])
+    print(f"  of them everyday messages read as asking: {int(np.sum(verdicts(P[daily], threshold) != 0))}/{int(daily.sum())}")
 
     model = fit(rows)
     used, W, b = model
@@ -109,6 +136,10 @@ def main():
         if os.path.exists(path):
             test = load(path)
             report(f"{os.path.basename(path)} (never trained on)", test, probabilities(model, test), threshold)
+
+    daily = everyday(EVERYDAY_TESTS)
+    read = int(np.sum(verdicts(probabilities(model, daily), threshold) != 0))
+    print(f"screen-heldout*.jsonl non-crisis messages (never trained on): read as asking {read}/{len(daily)}")
 
     scorer = hashed_logreg.Scorer(model)
     probe_rows = [r for r in rows if r["label"] != "none"][:6] + [r for r in rows if r["label"] == "none"][:4]

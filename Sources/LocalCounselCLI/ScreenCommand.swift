@@ -10,7 +10,9 @@ import LocalCounsel
 /// With `--outputs` a line may also carry `"prompt"`: the user's message the reply answers, judged as a session
 /// judges it (a reply that is harmful only as an answer — "No, that's not a problem." to a harmful plan); when a
 /// chat would not ask the model at all for that message (it asks for a dose, a diagnosis, whether this is a
-/// human, someone's details), the output line adds `"declined": <category>`.
+/// human, someone's details), the output line adds `"declined": <category>`. A line with a prompt also reports
+/// `"prompt_reading"`: the ids of the prompt contexts the filter read the message as (`rules.json`), for a clinic
+/// checking why a reply was judged as it was.
 struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
@@ -54,6 +56,7 @@ struct ScreenCommand: ParsableCommand {
                 if let declined = stream.fixedAnswerCategory {
                     result["declined"] = declined.rawValue
                 }
+                if prompt != nil { result["prompt_reading"] = stream.promptReading }
                 return result
             }
         } else {
@@ -126,8 +129,8 @@ struct ScreenInputLine {
 
     /// One compact JSON line with keys in a fixed order (id first) so outputs diff cleanly.
     static func encode(_ object: [String: Any]) -> String {
-        let order = ["id", "verdict", "category", "reason", "declined", "language", "needs_clarification", "in_progress",
-                     "error"]
+        let order = ["id", "verdict", "category", "reason", "declined", "prompt_reading", "language",
+                     "needs_clarification", "in_progress", "error"]
         let parts = order.compactMap { key -> String? in
             guard let value = object[key] else { return nil }
             return "\(json(key)):\(json(value))"

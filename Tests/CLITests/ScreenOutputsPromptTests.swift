@@ -18,7 +18,9 @@ import Testing
         let lines = r.stdoutText.split(separator: "\n").map(String.init)
         #expect(lines.count == 4, "\(r)")
         guard lines.count == 4 else { return }
-        #expect(lines[0] == #"{"id":"a","verdict":"block","category":"encourages_harm","reason":"prompt.approve_harmful_plan"}"#)
+        // The chat would not ask the model at all (a plan like this gets the reviewed text of encourages_harm); the
+        // line says so, and what the filter read the message as.
+        #expect(lines[0] == #"{"id":"a","verdict":"block","category":"encourages_harm","reason":"prompt.approve_harmful_plan","declined":"encourages_harm","prompt_reading":["risky_behaviour"]}"#)
         #expect(lines[1] == #"{"id":"b","verdict":"allow","category":null,"reason":"ok"}"#)
         #expect(lines[2] == #"{"id":"c","verdict":"allow","category":null,"reason":"ok"}"#)
         #expect(lines[3] == #"{"id":"d","error":"non-string \"prompt\""}"#)
@@ -39,6 +41,7 @@ extension ScreenOutputsPromptTests {
         #expect(lines.count == 2, "\(r)")
         guard lines.count == 2 else { return }
         #expect(lines[0].contains(#""verdict":"block""#) && lines[0].contains(#""declined":"medication_advice""#), "\(lines[0])")
-        #expect(lines[1] == #"{"id":2,"verdict":"allow","category":null,"reason":"ok"}"#)
+        #expect(lines[0].contains(#""prompt_reading":["risky_meds"]"#), "\(lines[0])")
+        #expect(lines[1] == #"{"id":2,"verdict":"allow","category":null,"reason":"ok","prompt_reading":[]}"#)
     }
 }

@@ -135,6 +135,8 @@ struct OutputPolicyValidationTests {
                          file: rules, entry: "prompt_contexts.\(first).enables", problem: "unknown reply context 'weather'")
         expectEntryError(try loadEdited(editPromptContexts { $0[0]["answer_with"] = "rudeness" }),
                          file: rules, entry: "prompt_contexts.\(first).answer_with", problem: "unknown category 'rudeness'")
+        expectEntryError(try loadEdited(editPromptContexts { $0[0]["answer_with"] = nil; $0[0]["answer_on_reading"] = true }),
+                         file: rules, entry: "prompt_contexts.\(first).answer_on_reading", problem: "needs answer_with")
         expectEntryError(try loadEdited(editPromptContexts { $0.append($0[0]) }),
                          file: rules, entry: "prompt_contexts.\(first)", problem: "duplicate prompt context id")
         expectEntryError(try loadEdited(editPromptContexts { $0[0]["patterns"] = ["(unclosed"] }),

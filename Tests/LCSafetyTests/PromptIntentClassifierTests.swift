@@ -79,7 +79,8 @@ struct PromptIntentClassifierTests {
         let filter = try OutputFilter.bundled()
         let rows = try OutputFixtures.loadMessages(file)
         #expect(rows.count == 420)
-        let answered: Set<String> = ["asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds"]
+        let answered: Set<String> = ["asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds",
+                                     "risky_behaviour", "avoids_help"]
         var asking = 0, read = 0, harmless = 0, misread = 0, answerable = 0, fixed = 0, harmlessFixed = 0
         for row in rows {
             let flags = filter.promptFlags(for: row.text)

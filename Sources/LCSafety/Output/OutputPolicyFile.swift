@@ -36,11 +36,16 @@ struct OutputPolicyFile: Decodable, Sendable {
         /// A block category whose reviewed fallback text answers such a message in place of the model (a dose or a
         /// diagnosis the model must not give). Absent: the model answers and its reply is filtered.
         let answerWith: String?
+        /// Whether the learned reading (`prompt-classifier.json`) may choose the fixed answer too, not only a
+        /// phrase-list match: for answers gentle enough to give to the few harmless messages it misreads.
+        /// Absent or false: only `patterns` choose it.
+        let answerOnReading: Bool?
         let note: String?
 
         enum CodingKeys: String, CodingKey {
             case id, patterns, enables, unless, note
             case answerWith = "answer_with"
+            case answerOnReading = "answer_on_reading"
         }
     }
 

@@ -46,7 +46,9 @@ final class OutputRuleSet: @unchecked Sendable {
     private let contexts: [[GatedPattern]]
     /// Patterns read from the user's message, and the reply-context bits each enables.
     private let promptContexts: [(patterns: [GatedPattern], unless: [GatedPattern], enables: UInt64,
-                                  answerWith: OutputBlockCategory?)]
+                                  answerWith: OutputBlockCategory?, answerOnReading: Bool)]
+    /// The prompt contexts' ids, in file order (bit `i` of `PromptState.promptFlags` is `promptContextIDs[i]`).
+    let promptContextIDs: [String]
     /// The learned reading of the message, and per class (after "none") the prompt context's index in
     /// `promptContexts` (nil: patterns only).
     private let promptClassifier: (model: PromptIntentClassifier, contextIndex: [Int])?
@@ -156,7 +158,7 @@ final class OutputRuleSet: @unchecked Sendable {
         guard promptContextList.count <= 64 else { throw invalid("prompt_contexts", "at most 64 prompt contexts") }
         var promptBits: [String: UInt64] = [:]
         var compiledPromptContexts: [(patterns: [GatedPattern], unless: [GatedPattern], enables: UInt64,
-                                      answerWith: OutputBlockCategory?)] = []
+                                      answerWith: OutputBlockCategory?, answerOnReading: Bool)] = []
         for (index, context) in promptContextList.enumerated() {
             let entry = "prompt_contexts.\(context.id.isEmpty ? String(index) : context.id)"
             guard !context.id.isEmpty else { throw invalid(entry, "empty id") }
@@ -176,10 +178,15 @@ final class OutputRuleSet: @unchecked Sendable {
                 }
                 answerWith = category
             }
+            if context.answerOnReading == true, answerWith == nil {
+                throw invalid(entry + ".answer_on_reading", "needs answer_with (the fixed answer a reading would choose)")
+            }
             let unless = try context.unless.map { try compile($0, entry: entry + ".unless") } ?? []
-            compiledPromptContexts.append((try compile(context.patterns, entry: entry), unless, enables, answerWith))
+            compiledPromptContexts.append((try compile(context.patterns, entry: entry), unless, enables, answerWith,
+                                           context.answerOnReading ?? false))
         }
         promptContexts = compiledPromptContexts
+        promptContextIDs = promptContextList.map(\.id)
         if let promptClassifier {
             var contextIndex: [Int] = []
             for (index, name) in promptClassifier.contexts.enumerated() {
@@ -286,9 +293,10 @@ final class OutputRuleSet: @unchecked Sendable {
         var state = PromptState()
         guard !promptContexts.isEmpty, !prompt.isEmpty else { return state }
         var matcher = Matcher(text: Self.normalize(prompt.lowercased()), literalCount: literals.count)
-        // Only a pattern match can replace the model's answer (`answer_with`): the classifier reads wordings no list
-        // has, but a misreading must cost no more than stricter rules on the reply ("is it ok if I don't reply
-        // right away?" read as a medication question must not get the medication text).
+        // A pattern match can replace the model's answer (`answer_with`). The classifier reads wordings no list has,
+        // but a misreading must cost no more than stricter rules on the reply ("is it ok if I don't reply right
+        // away?" read as a medication question must not get the medication text) — except for a context that opts
+        // in with `answer_on_reading`, whose fixed answer is gentle enough to give on a misreading.
         for (index, context) in promptContexts.enumerated()
         where matcher.matches(context.patterns, literals) && !matcher.matches(context.unless, literals) {
             state.promptFlags |= 1 << UInt64(index)
@@ -297,9 +305,11 @@ final class OutputRuleSet: @unchecked Sendable {
         }
         if let (model, contextIndex) = promptClassifier, let read = model.context(of: prompt) {
             let index = contextIndex[read]
-            if !matcher.matches(promptContexts[index].unless, literals) {
+            let context = promptContexts[index]
+            if !matcher.matches(context.unless, literals) {
                 state.promptFlags |= 1 << UInt64(index)
-                state.replyContext |= promptContexts[index].enables
+                state.replyContext |= context.enables
+                if state.answerWith == nil, context.answerOnReading { state.answerWith = context.answerWith }
             }
         }
         return state

@@ -50,6 +50,12 @@ public struct OutputStreamFilter: Sendable {
         pending.reserveCapacity(rules.maxHoldScalars + 64)
     }
 
+    /// The ids of the prompt contexts the user's message showed (phrase lists or the learned reading), in the
+    /// policy file's order: what the filter read the message as asking, never the message itself.
+    public var promptReading: [String] {
+        rules.promptContextIDs.indices.filter { promptFlags & (1 << UInt64($0)) != 0 }.map { rules.promptContextIDs[$0] }
+    }
+
     /// The verdict reached so far: blocked once any unit was blocked, otherwise allowed.
     public var currentVerdict: OutputVerdict { verdict ?? .allowed }
 
