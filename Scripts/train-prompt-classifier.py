@@ -9,10 +9,12 @@ its features exactly the output classifier's (tokens() and features() are import
 train-output-classifier.py), one unit = the whole message.
 
 Training data: Tests/LCSafetyTests/Fixtures/prompt-intent-train.jsonl, prompt-intent-train2.jsonl,
-prompt-intent-blind.jsonl and prompt-intent-train3.jsonl (messages written and labelled by four outside writers,
-with hard negatives on the same topics; the third file was a blind check before it was trained on; the fourth is
-about risky plans and avoiding help). prompt-intent-test.jsonl (written last by the first writer) and
-prompt-intent-blind2.jsonl (a fifth writer) are only scored. The threshold is chosen by 5-fold cross-validation so
+prompt-intent-blind.jsonl, prompt-intent-train3.jsonl and prompt-intent-blind3.jsonl (messages written and
+labelled by five outside writers, with hard negatives on the same topics; the third and fifth files were blind
+checks before they were trained on; the last two are about risky plans and avoiding help) and
+prompt-intent-real.jsonl (the messages of the real-reply sets, output-model-*.jsonl, labelled by an outside
+labeller; those it labelled crisis are left out, the crisis screen answers them). prompt-intent-test.jsonl (written last by the first writer) and
+prompt-intent-blind2.jsonl (another writer) are only scored. The threshold is chosen by 5-fold cross-validation so
 that at most MAX_FP of the "none" training messages would be read as asking for something.
 
 Usage: Scripts/train-prompt-classifier.py   (needs numpy; nothing is downloaded; the same data give the same file)
@@ -33,7 +35,7 @@ ROOT = os.path.dirname(HERE)
 FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 TRAIN = [os.path.join(FIX, name) for name in
          ("prompt-intent-train.jsonl", "prompt-intent-train2.jsonl", "prompt-intent-blind.jsonl",
-          "prompt-intent-train3.jsonl")]
+          "prompt-intent-train3.jsonl", "prompt-intent-blind3.jsonl", "prompt-intent-real.jsonl")]
 TESTS = [os.path.join(FIX, name) for name in ("prompt-intent-test.jsonl", "prompt-intent-blind2.jsonl")]
 # Everyday messages the crisis screen's writers wrote as hard negatives (idioms, fiction, news, grief, a past told as
 # history, negations, slang): none of them asks for anything, and a fixed answer to "this traffic is going to be the
@@ -49,6 +51,9 @@ CLASSES = ["none", "asks_diagnosis", "asks_about_bot", "asks_third_party", "risk
            "avoids_help"]
 L2 = 1e-5
 MAX_FP = 0.03
+# A reading chooses a fixed answer (rules.json contexts with answer_on_reading) only when its context is the
+# majority class: a message split between several readings only tightens the reply rules.
+ANSWER_THRESHOLD = 0.5
 
 
 def load(path):
@@ -146,6 +151,7 @@ def main():
     probes = [{"text": r["text"], "p_none": round(float(hashed_logreg.softmax(scorer.logits(features(r["text"])))[0]), 6)}
               for r in probe_rows]
     out = {"version": 2, "buckets": BUCKETS, "classes": CLASSES, "threshold": threshold,
+           "answer_threshold": ANSWER_THRESHOLD,
            "bias": [float(x) for x in b], "probes": probes,
            "weights": hashed_logreg.pack_weights(used, W)}
     with open(OUT, "w", encoding="utf-8") as fh:

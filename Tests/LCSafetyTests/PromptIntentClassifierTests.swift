@@ -42,6 +42,8 @@ struct PromptIntentClassifierTests {
         }
         expectEntryError(probe, file: file, entry: "probes[0]", problem: "does not match")
         expectEntryError(try loadEdited { $0["threshold"] = 0.2 }, file: file, entry: "threshold", problem: "(0.5, 1)")
+        expectEntryError(try loadEdited { $0["answer_threshold"] = 0.3 }, file: file, entry: "answer_threshold",
+                         problem: "[0.5, 1)")
         expectEntryError(try loadEdited { $0["classes"] = ["ok", "asks_diagnosis"] }, file: file, entry: "classes",
                          problem: "the first class must be \"none\"")
     }
@@ -73,12 +75,13 @@ struct PromptIntentClassifierTests {
     /// trained on, with 800 messages by a third writer (`prompt-intent-train2.jsonl`). `prompt-intent-blind2.jsonl`
     /// (a fourth writer) was scored once after that; its figures are in Policy/output/README.md. The floors sit a
     /// little below the blind2 figures and catch a regression.
-    @Test("writers' messages never trained on (blind2) and trained on (blind): asking read, few harmless get a fixed answer",
-          arguments: ["prompt-intent-blind2.jsonl", "prompt-intent-blind.jsonl"])
-    func blindMessages(file: String) throws {
+    @Test("writers' messages never trained on (blind2) and trained on (blind, blind3): asking read, few harmless get a fixed answer",
+          arguments: [("prompt-intent-blind2.jsonl", 420), ("prompt-intent-blind.jsonl", 420),
+                      ("prompt-intent-blind3.jsonl", 640)])
+    func blindMessages(file: String, count: Int) throws {
         let filter = try OutputFilter.bundled()
         let rows = try OutputFixtures.loadMessages(file)
-        #expect(rows.count == 420)
+        #expect(rows.count == count)
         let answered: Set<String> = ["asks_diagnosis", "asks_about_bot", "asks_third_party", "risky_meds",
                                      "risky_behaviour", "avoids_help"]
         var asking = 0, read = 0, harmless = 0, misread = 0, answerable = 0, fixed = 0, harmlessFixed = 0

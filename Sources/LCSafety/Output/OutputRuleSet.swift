@@ -296,20 +296,21 @@ final class OutputRuleSet: @unchecked Sendable {
         // A pattern match can replace the model's answer (`answer_with`). The classifier reads wordings no list has,
         // but a misreading must cost no more than stricter rules on the reply ("is it ok if I don't reply right
         // away?" read as a medication question must not get the medication text) — except for a context that opts
-        // in with `answer_on_reading`, whose fixed answer is gentle enough to give on a misreading.
+        // in with `answer_on_reading`, whose fixed answer is gentle enough to give on a misreading, and then only on
+        // a sure reading (`answer_threshold`).
         for (index, context) in promptContexts.enumerated()
         where matcher.matches(context.patterns, literals) && !matcher.matches(context.unless, literals) {
             state.promptFlags |= 1 << UInt64(index)
             state.replyContext |= context.enables
             if state.answerWith == nil { state.answerWith = context.answerWith }  // the first in file order
         }
-        if let (model, contextIndex) = promptClassifier, let read = model.context(of: prompt) {
-            let index = contextIndex[read]
+        if let (model, contextIndex) = promptClassifier, let read = model.reading(of: prompt) {
+            let index = contextIndex[read.context]
             let context = promptContexts[index]
             if !matcher.matches(context.unless, literals) {
                 state.promptFlags |= 1 << UInt64(index)
                 state.replyContext |= context.enables
-                if state.answerWith == nil, context.answerOnReading { state.answerWith = context.answerWith }
+                if state.answerWith == nil, context.answerOnReading, read.sure { state.answerWith = context.answerWith }
             }
         }
         return state

@@ -9,11 +9,20 @@ struct PromptIntentClassifierFile: Decodable, Sendable {
     let classes: [String]
     /// A message shows its most probable context when 1 - p(none) reaches this.
     let threshold: Double
+    /// A reading may choose a fixed answer (for contexts with `answer_on_reading`) only when that context's own
+    /// probability reaches this: a message the classifier is torn about ("is it ok if I don't reply right away?",
+    /// split between a diagnosis, a risky plan and a medication question) only tightens the reply rules.
+    let answerThreshold: Double
     /// Per class (classes.count).
     let bias: [Double]
     let probes: [ClassifierProbe]
     /// Base64 of the weight records (see `HashedLinearModel.init(buckets:bias:packedWeights:)`).
     let weights: String
+
+    enum CodingKeys: String, CodingKey {
+        case version, buckets, classes, threshold, bias, probes, weights
+        case answerThreshold = "answer_threshold"
+    }
 }
 
 /// A learned reading of the user's message — what they are asking for (a diagnosis, whether the assistant is human,
@@ -38,7 +47,15 @@ struct PromptIntentClassifier: Sendable {
     /// The context ids in class order (class 0 is "none").
     let contexts: [String]
     private let threshold: Double
+    private let answerThreshold: Double
     private let model: HashedLinearModel
+
+    /// What the classifier read a message as: a context (index into `contexts`), and whether the reading is sure
+    /// enough (`answer_threshold`) to choose that context's fixed answer.
+    struct Reading: Equatable {
+        let context: Int
+        let sure: Bool
+    }
 
     /// Validates `file`; any problem is a `SafetyPolicyError` naming the entry (the layer fails closed).
     init(file: PromptIntentClassifierFile) throws {
@@ -56,6 +73,10 @@ struct PromptIntentClassifier: Sendable {
         contexts = names.map(\.rawValue)
         guard file.threshold > 0.5, file.threshold < 1 else { throw invalid("threshold", "must be in (0.5, 1)") }
         threshold = file.threshold
+        guard file.answerThreshold >= 0.5, file.answerThreshold < 1 else {
+            throw invalid("answer_threshold", "must be in [0.5, 1)")
+        }
+        answerThreshold = file.answerThreshold
         do {
             try ClassifierProbe.check(file.probes, probabilityOfNone)
         } catch {
@@ -63,12 +84,13 @@ struct PromptIntentClassifier: Sendable {
         }
     }
 
-    /// The index into `contexts` of what the message asks for, or nil when it reads as none of them.
-    func context(of message: String) -> Int? {
+    /// What the message asks for, or nil when it reads as none of the contexts.
+    func reading(of message: String) -> Reading? {
         var hashes = OutputClassifier.featureHashes(message)
         let scores = model.logits(&hashes)
         guard 1 - HashedLinearModel.probability(of: 0, scores) >= threshold else { return nil }
-        return HashedLinearModel.topHarmClass(scores) - 1
+        let top = HashedLinearModel.topHarmClass(scores)
+        return Reading(context: top - 1, sure: HashedLinearModel.probability(of: top, scores) >= answerThreshold)
     }
 
     /// p(none) for `text` (load-time probe check).
