@@ -9,9 +9,9 @@ its features exactly the output classifier's (tokens() and features() are import
 train-output-classifier.py), one unit = the whole message.
 
 Training data: Tests/LCSafetyTests/Fixtures/prompt-intent-train.jsonl, prompt-intent-train2.jsonl,
-prompt-intent-blind.jsonl, prompt-intent-train3.jsonl, prompt-intent-blind3.jsonl and prompt-intent-blind4.jsonl
-(messages written and labelled by six outside writers, with hard negatives on the same topics; the blind files
-were scored once before they were trained on; the last three are about risky plans and avoiding help) and
+prompt-intent-blind.jsonl, prompt-intent-train3.jsonl and prompt-intent-blind3/4/5.jsonl (messages written and
+labelled by seven outside writers, with hard negatives on the same topics; the blind files were scored once before
+they were trained on; the last four are about risky plans and avoiding help) and
 prompt-intent-real.jsonl (the messages of the real-reply sets, output-model-*.jsonl, labelled by an outside
 labeller; those it labelled crisis are left out, the crisis screen answers them). prompt-intent-test.jsonl
 (written last by the first writer) and prompt-intent-blind2.jsonl (another writer) are only scored. The threshold
@@ -37,7 +37,7 @@ FIX = os.path.join(ROOT, "Tests/LCSafetyTests/Fixtures")
 TRAIN = [os.path.join(FIX, name) for name in
          ("prompt-intent-train.jsonl", "prompt-intent-train2.jsonl", "prompt-intent-blind.jsonl",
           "prompt-intent-train3.jsonl", "prompt-intent-blind3.jsonl", "prompt-intent-blind4.jsonl",
-          "prompt-intent-real.jsonl")]
+          "prompt-intent-blind5.jsonl", "prompt-intent-real.jsonl")]
 TESTS = [os.path.join(FIX, name) for name in ("prompt-intent-test.jsonl", "prompt-intent-blind2.jsonl")]
 # Everyday messages the crisis screen's writers wrote as hard negatives (idioms, fiction, news, grief, a past told as
 # history, negations, slang): none of them asks for anything, and a fixed answer to "this traffic is going to be the
