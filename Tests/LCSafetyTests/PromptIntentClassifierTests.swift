@@ -75,10 +75,10 @@ struct PromptIntentClassifierTests {
     /// trained on, with 800 messages by a third writer (`prompt-intent-train2.jsonl`). `prompt-intent-blind2.jsonl`
     /// (a fourth writer) was scored once after that; its figures are in Policy/output/README.md. The floors sit a
     /// little below the blind2 figures and catch a regression.
-    @Test("writers' messages never trained on (blind2) and trained on (blind, blind3-5): asking read, few harmless get a fixed answer",
+    @Test("writers' messages never trained on (blind2, blind6) and trained on (blind, blind3-5): asking read, few harmless get a fixed answer",
           arguments: [("prompt-intent-blind2.jsonl", 420), ("prompt-intent-blind.jsonl", 420),
                       ("prompt-intent-blind3.jsonl", 640), ("prompt-intent-blind4.jsonl", 640),
-                      ("prompt-intent-blind5.jsonl", 720)])
+                      ("prompt-intent-blind5.jsonl", 720), ("prompt-intent-blind6.jsonl", 720)])
     func blindMessages(file: String, count: Int) throws {
         let filter = try OutputFilter.bundled()
         let rows = try OutputFixtures.loadMessages(file)
